@@ -1,0 +1,553 @@
+/*
+ * datajoint.h - public API of libdatajoint.
+ *
+ * A MySQL/MariaDB client written from the wire protocol up, and DataJoint's
+ * schema layer on top of it. Conventions used throughout:
+ *
+ *  - Functions return an int status: 0 (or a documented positive answer) on
+ *    success, a negative DJ_E... code on failure. When an error pointer is
+ *    given it is filled with the code, a message, and, when the server sent
+ *    the error, its errno, SQLSTATE and text. Passing NULL for the error is
+ *    allowed.
+ *  - The library never prints, never aborts, and keeps no global mutable
+ *    state except the documented default connection (dj_conn_default).
+ *  - Ownership: strings passed in are copied unless a comment says otherwise.
+ *    Pointers returned by accessors are borrowed from the object they came
+ *    from and stay valid as long as that object does, unless noted (row
+ *    values are valid only until the next fetch on that result).
+ *  - A connection is not thread-safe: use one connection per thread.
+ */
+#ifndef DATAJOINT_H
+#define DATAJOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(DJ_BUILDING_LIBRARY) && defined(__GNUC__)
+#define DJ_API __attribute__((visibility("default")))
+#else
+#define DJ_API
+#endif
+
+/* ------------------------------------------------------------------------- */
+/* Version and compiled-in features                                          */
+
+#define DJ_VERSION_STRING "0.1.0"
+
+enum dj_feature {
+    DJ_FEATURE_TLS = 1u << 0,         /* OpenSSL: TLS transport */
+    DJ_FEATURE_RSA = 1u << 1,         /* OpenSSL: RSA for sha2 auth over plain TCP */
+    DJ_FEATURE_ED25519 = 1u << 2,     /* libsodium: MariaDB client_ed25519 */
+    DJ_FEATURE_COMPRESSION = 1u << 3  /* zlib: CLIENT_COMPRESS */
+};
+
+/* Library version, e.g. "0.1.0". */
+DJ_API const char *dj_version(void);
+/* Bit set of enum dj_feature compiled into this build. */
+DJ_API unsigned dj_features(void);
+/* The same as a space-separated list, e.g. "tls rsa ed25519 zlib" ("" if none). */
+DJ_API const char *dj_features_string(void);
+
+/* ------------------------------------------------------------------------- */
+/* Errors                                                                     */
+
+enum dj_status {
+    DJ_OK = 0,
+    DJ_ENOMEM = -1,           /* an allocation failed */
+    DJ_EINVAL = -2,           /* bad argument from the caller */
+    DJ_EPROTO = -3,           /* the server broke the protocol; connection closed */
+    DJ_ESERVER = -4,          /* the server answered with an error (errno, SQLSTATE set) */
+    DJ_ELOST = -5,            /* connection lost (closed, reset, killed) */
+    DJ_ETIMEOUT = -6,         /* connect, read or write timeout fired */
+    DJ_ECONNECT = -7,         /* could not reach the server (refused, unreachable, DNS) */
+    DJ_EAUTH = -8,            /* authentication failed or refused by client policy */
+    DJ_ETLS = -9,             /* TLS handshake or certificate verification failed */
+    DJ_ETOOBIG = -10,         /* a packet, row or value exceeded a configured cap */
+    DJ_EUNSUPPORTED = -11,    /* feature not compiled in, or not offered by the server */
+    DJ_ECONFIG = -12,         /* bad configuration (file, key or value) */
+    DJ_ESTATE = -13,          /* call not allowed now (result open, connection unusable) */
+    DJ_ESCHEMA_MISSING = -14, /* schema does not exist and create_schema is false */
+    DJ_ESCHEMA_DENIED = -15,  /* schema does not exist and could not be created */
+    DJ_ETRANSACTION = -16,    /* transaction misuse, or transaction lost with the connection */
+    DJ_ENAME = -17,           /* invalid schema, table or class name */
+    DJ_EABORTED = -18,        /* the caller's callback declined (e.g. drop not confirmed) */
+    DJ_ESYSTEM = -19          /* an operating-system call failed (errno in os_errno) */
+};
+
+/* DataJoint's error classes, mapped from server errnos as datajoint-python does. */
+typedef enum dj_error_kind {
+    DJ_KIND_NONE = 0,
+    DJ_KIND_QUERY,             /* any other server error */
+    DJ_KIND_ACCESS,            /* 1044, 1142 */
+    DJ_KIND_DUPLICATE,         /* 1062 */
+    DJ_KIND_INTEGRITY,         /* 1217, 1451, 1452, 3730 */
+    DJ_KIND_SYNTAX,            /* 1064 */
+    DJ_KIND_MISSING_TABLE,     /* 1146 */
+    DJ_KIND_MISSING_ATTRIBUTE, /* 1364 */
+    DJ_KIND_UNKNOWN_ATTRIBUTE, /* 1054 */
+    DJ_KIND_LOST_CONNECTION    /* 2006, 2013, 4031, and client-side DJ_ELOST */
+} dj_error_kind;
+
+#define DJ_ERROR_MESSAGE_MAX 512
+
+typedef struct dj_error {
+    int code;                /* enum dj_status */
+    dj_error_kind kind;      /* DataJoint class */
+    unsigned server_errno;   /* server error number, 0 if the error is client-side */
+    char sqlstate[6];        /* server SQLSTATE, "" if client-side */
+    int os_errno;            /* errno for DJ_ESYSTEM / DJ_ECONNECT, else 0 */
+    char message[DJ_ERROR_MESSAGE_MAX]; /* what failed and why */
+} dj_error;
+
+/* Resets an error to DJ_OK with empty fields. */
+DJ_API void dj_error_clear(dj_error *err);
+/* Short fixed description of a status code ("connection lost", ...). */
+DJ_API const char *dj_strerror(int code);
+/* DataJoint class for a server errno (DJ_KIND_QUERY for unknown ones). */
+DJ_API dj_error_kind dj_error_kind_from_errno(unsigned server_errno);
+/* Name of a kind: "AccessError", "DuplicateError", ... as in datajoint-python. */
+DJ_API const char *dj_error_kind_name(dj_error_kind kind);
+
+/* ------------------------------------------------------------------------- */
+/* Memory                                                                     */
+
+/*
+ * An allocator a rig can supply (its own pool, a counting or failing one for
+ * tests). Every allocation a connection, result or schema makes goes through
+ * the allocator of the configuration it was created from. NULL in dj_config
+ * means the C library's malloc/realloc/free. realloc(NULL, n) must behave as
+ * malloc(n). The allocator must outlive everything created with it.
+ */
+typedef struct dj_allocator {
+    void *(*malloc_fn)(size_t size, void *ud);
+    void *(*realloc_fn)(void *ptr, size_t size, void *ud);
+    void (*free_fn)(void *ptr, void *ud);
+    void *ud;
+} dj_allocator;
+
+/* ------------------------------------------------------------------------- */
+/* Configuration                                                              */
+
+typedef enum dj_tls_mode {
+    DJ_TLS_DISABLED = 0,
+    DJ_TLS_PREFERRED,        /* default; DataJoint use_tls=None */
+    DJ_TLS_REQUIRED,         /* DataJoint use_tls=True; no credential before TLS */
+    DJ_TLS_VERIFY_CA,
+    DJ_TLS_VERIFY_IDENTITY
+} dj_tls_mode;
+
+typedef enum dj_log_level {
+    DJ_LOG_DEBUG = 0, DJ_LOG_INFO, DJ_LOG_WARNING, DJ_LOG_ERROR
+} dj_log_level;
+
+/* Receives the library's notices (e.g. "schema X does not exist, nothing to drop"). */
+typedef void (*dj_log_fn)(dj_log_level level, const char *message, void *ud);
+
+#define DJ_HOST_MAX 1024
+#define DJ_USER_MAX 256
+#define DJ_PASSWORD_MAX 256
+#define DJ_PATH_MAX 1024
+#define DJ_NAME_MAX 256
+#define DJ_STATEMENT_MAX 1024
+
+/* Defaults of the caps and timeouts. */
+#define DJ_DEFAULT_PORT 3306
+#define DJ_DEFAULT_CONNECT_TIMEOUT_MS 10000u
+#define DJ_DEFAULT_MAX_PACKET (64u * 1024u * 1024u)
+
+/*
+ * Everything needed to open a connection, plus DataJoint's settings. Fixed
+ * arrays keep it allocation-free; dj_config_init fills the defaults,
+ * dj_config_load applies DataJoint's sources, dj_config_clear wipes the
+ * password. Plain assignment copies a configuration.
+ */
+typedef struct dj_config {
+    char host[DJ_HOST_MAX];          /* "host", "host:port", "[v6]:port", or a list "h1:p1,h2:p2" */
+    unsigned port;                   /* used when host names none; default 3306 */
+    char user[DJ_USER_MAX];
+    char password[DJ_PASSWORD_MAX];
+    char database[DJ_NAME_MAX];      /* initial database, "" for none */
+    char unix_socket[DJ_PATH_MAX];   /* when set, connect here instead of TCP */
+    dj_tls_mode tls_mode;
+    char tls_ca[DJ_PATH_MAX];        /* CA file for verify modes */
+    char tls_capath[DJ_PATH_MAX];    /* CA directory */
+    char tls_cert[DJ_PATH_MAX];      /* client certificate */
+    char tls_key[DJ_PATH_MAX];       /* client key */
+    char server_public_key[DJ_PATH_MAX]; /* pinned RSA key (PEM) for sha2 auth over plain TCP */
+    int get_server_public_key;       /* allow requesting the RSA key over plain TCP */
+    int allow_cleartext;             /* allow mysql_clear_password over TLS/Unix socket */
+    unsigned connect_timeout_ms;     /* per host: bounds TCP connect + greeting + TLS + auth; 0 = none */
+    unsigned read_timeout_ms;        /* 0 = none */
+    unsigned write_timeout_ms;       /* 0 = none */
+    int compress;                    /* request CLIENT_COMPRESS */
+    int multi_statements;            /* allow several ;-separated statements per query (off:
+                                        it multiplies what an injection could do) */
+    int reconnect;                   /* DataJoint database.reconnect: retry once on lost connection */
+    char init_command[DJ_STATEMENT_MAX]; /* DataJoint connection.init_function */
+    char charset[64];                /* connection.charset; "" = utf8mb4 */
+    int safemode;                    /* DataJoint safemode: confirm destructive operations */
+    dj_log_level loglevel;
+    size_t max_packet;               /* largest packet/row accepted; 0 = server's max_allowed_packet or 64 MiB */
+    const dj_allocator *allocator;   /* NULL = malloc */
+    dj_log_fn log_fn;                /* NULL = notices are dropped */
+    void *log_ud;
+} dj_config;
+
+/* Fills DataJoint's defaults: localhost:3306, root, no password, TLS preferred
+ * (disabled in a build without TLS, where any other mode is refused at connect),
+ * reconnect on, safemode on, 10 s connect timeout. */
+DJ_API void dj_config_init(dj_config *cfg);
+
+/*
+ * Applies DataJoint's sources in order: the first config file found
+ * (./dj_local_conf.json, else ~/.datajoint_config.json, else datajoint.json
+ * searched from the current directory upwards; DJ_CONFIG_FILE names one
+ * instead), then the environment (DJ_HOST[:port], DJ_PORT, DJ_USER, DJ_PASS,
+ * DJ_USE_TLS, DJ_CONNECT_TIMEOUT, DJ_TLS_CA, DJ_LOG_LEVEL). Values set by the
+ * caller afterwards win over both. A malformed file is DJ_ECONFIG naming the
+ * file, line and column. Sets *loaded_from (if not NULL, size DJ_PATH_MAX) to
+ * the file used, or "".
+ */
+DJ_API int dj_config_load(dj_config *cfg, char *loaded_from, dj_error *err);
+/* Reads one JSON config file: flat dotted keys or the nested layout. */
+DJ_API int dj_config_load_file(dj_config *cfg, const char *path, dj_error *err);
+/* Applies the DJ_* environment variables only. */
+DJ_API int dj_config_apply_env(dj_config *cfg, dj_error *err);
+/* Sets one setting by its DataJoint key ("database.host", "database.port",
+ * "database.use_tls", ...). Unknown keys are DJ_ECONFIG. */
+DJ_API int dj_config_set(dj_config *cfg, const char *key, const char *value, dj_error *err);
+/* Writes a setting's value as text; the password is written as "***" when
+ * set unless reveal_secrets is non-zero. Returns DJ_ECONFIG for unknown keys
+ * and DJ_EINVAL when out is too small. */
+DJ_API int dj_config_get(const dj_config *cfg, const char *key, char *out, size_t outsize,
+                         int reveal_secrets);
+/* NULL-terminated list of the keys dj_config_get/dj_config_set understand. */
+DJ_API const char *const *dj_config_keys(void);
+/* Parses "disabled|preferred|required|verify_ca|verify_identity" (also
+ * DataJoint's "true"/"false"/"none"). */
+DJ_API int dj_tls_mode_parse(const char *text, dj_tls_mode *mode);
+DJ_API const char *dj_tls_mode_name(dj_tls_mode mode);
+/* Wipes the password and other secrets from a configuration. */
+DJ_API void dj_config_clear(dj_config *cfg);
+
+/* ------------------------------------------------------------------------- */
+/* Connections                                                                */
+
+typedef struct dj_conn dj_conn;
+
+/*
+ * Connects, negotiates TLS as configured, authenticates, and sets up the
+ * session as DataJoint does (strict sql_mode, autocommit, utf8mb4, optional
+ * init statement). The configuration is copied; the caller may clear it.
+ */
+DJ_API int dj_connect(dj_conn **out, const dj_config *cfg, dj_error *err);
+/* Sends COM_QUIT (best effort), closes the socket, wipes and frees. NULL is fine. */
+DJ_API void dj_close(dj_conn *conn);
+/* Drops the old session (if any) and connects again with the same settings. */
+DJ_API int dj_reconnect(dj_conn *conn, dj_error *err);
+/* COM_PING. */
+DJ_API int dj_ping(dj_conn *conn, dj_error *err);
+/* COM_INIT_DB: makes `database` the default database. */
+DJ_API int dj_select_db(dj_conn *conn, const char *database, dj_error *err);
+/* COM_RESET_CONNECTION: resets session state without re-authenticating,
+ * then applies the DataJoint session settings again. */
+DJ_API int dj_reset_session(dj_conn *conn, dj_error *err);
+/* 1 when the connection can be used, 0 after it was lost or closed. */
+DJ_API int dj_is_connected(const dj_conn *conn);
+
+/* Server version as sent in the greeting, with MariaDB's "5.5.5-" removed. */
+DJ_API const char *dj_server_version(const dj_conn *conn);
+/* 1 for MariaDB, 0 for MySQL. */
+DJ_API int dj_server_is_mariadb(const dj_conn *conn);
+/* Value of SELECT connection_id() for this session. */
+DJ_API uint64_t dj_connection_id(const dj_conn *conn);
+/* Server status flags from the last OK/EOF (SERVER_STATUS_*). */
+DJ_API unsigned dj_server_status(const dj_conn *conn);
+/* Name of the auth plugin that completed the login. */
+DJ_API const char *dj_auth_plugin(const dj_conn *conn);
+/* Negotiated TLS protocol ("TLSv1.3"), or NULL without TLS. */
+DJ_API const char *dj_tls_version(const dj_conn *conn);
+/* 1 when protocol compression is active. */
+DJ_API int dj_compression_active(const dj_conn *conn);
+/* "host:port" or the socket path of the current server. */
+DJ_API const char *dj_peer(const dj_conn *conn);
+/* Largest packet this connection accepts (the effective cap). */
+DJ_API size_t dj_max_packet(const dj_conn *conn);
+/* Changes the cap for packets and rows received (0 = back to the default). */
+DJ_API void dj_set_max_packet(dj_conn *conn, size_t bytes);
+
+/* ------------------------------------------------------------------------- */
+/* Queries and streamed results                                               */
+
+/* MySQL column types (the wire values). */
+enum dj_column_type {
+    DJ_TYPE_DECIMAL = 0, DJ_TYPE_TINY = 1, DJ_TYPE_SHORT = 2, DJ_TYPE_LONG = 3,
+    DJ_TYPE_FLOAT = 4, DJ_TYPE_DOUBLE = 5, DJ_TYPE_NULL = 6, DJ_TYPE_TIMESTAMP = 7,
+    DJ_TYPE_LONGLONG = 8, DJ_TYPE_INT24 = 9, DJ_TYPE_DATE = 10, DJ_TYPE_TIME = 11,
+    DJ_TYPE_DATETIME = 12, DJ_TYPE_YEAR = 13, DJ_TYPE_VARCHAR = 15, DJ_TYPE_BIT = 16,
+    DJ_TYPE_JSON = 245, DJ_TYPE_NEWDECIMAL = 246, DJ_TYPE_ENUM = 247, DJ_TYPE_SET = 248,
+    DJ_TYPE_TINY_BLOB = 249, DJ_TYPE_MEDIUM_BLOB = 250, DJ_TYPE_LONG_BLOB = 251,
+    DJ_TYPE_BLOB = 252, DJ_TYPE_VAR_STRING = 253, DJ_TYPE_STRING = 254, DJ_TYPE_GEOMETRY = 255
+};
+
+/* Column flags. */
+enum dj_column_flag {
+    DJ_FLAG_NOT_NULL = 1, DJ_FLAG_PRIMARY_KEY = 2, DJ_FLAG_UNIQUE_KEY = 4,
+    DJ_FLAG_MULTIPLE_KEY = 8, DJ_FLAG_BLOB = 16, DJ_FLAG_UNSIGNED = 32,
+    DJ_FLAG_ZEROFILL = 64, DJ_FLAG_BINARY = 128, DJ_FLAG_ENUM = 256,
+    DJ_FLAG_AUTO_INCREMENT = 512, DJ_FLAG_TIMESTAMP = 1024, DJ_FLAG_SET = 2048
+};
+
+/* Server status flags (dj_server_status, dj_result_info.status). */
+enum dj_server_status_flag {
+    DJ_STATUS_IN_TRANS = 0x0001, DJ_STATUS_AUTOCOMMIT = 0x0002,
+    DJ_STATUS_MORE_RESULTS = 0x0008, DJ_STATUS_NO_BACKSLASH_ESCAPES = 0x0200,
+    DJ_STATUS_SESSION_STATE_CHANGED = 0x4000
+};
+
+/* Column metadata; strings are NUL-terminated copies owned by the result. */
+typedef struct dj_column {
+    const char *schema;
+    const char *table;
+    const char *org_table;
+    const char *name;
+    const char *org_name;
+    uint16_t charset;     /* collation id; 63 = binary */
+    uint32_t length;
+    uint8_t type;         /* enum dj_column_type */
+    uint16_t flags;       /* enum dj_column_flag */
+    uint8_t decimals;
+} dj_column;
+
+/* One value of a row: ptr == NULL means SQL NULL; an empty string has ptr != NULL, len 0.
+ * Text values are not NUL-terminated. */
+typedef struct dj_value {
+    const char *ptr;
+    size_t len;
+} dj_value;
+
+/* What an OK packet (or the end of a result set) reported. */
+typedef struct dj_result_info {
+    uint64_t affected_rows;
+    uint64_t last_insert_id;
+    unsigned warnings;
+    unsigned status;      /* enum dj_server_status_flag */
+} dj_result_info;
+
+/* A result being read. It belongs to its connection: only one is open at a
+ * time, and the connection refuses other commands until it is closed. */
+typedef struct dj_result dj_result;
+
+/*
+ * Sends a COM_QUERY and reads the first response. On success *out is the
+ * open result: a result set (dj_result_column_count > 0) to fetch row by row,
+ * or a statement result with only dj_result_info. Rows are never buffered as
+ * a whole: memory stays bounded by the largest row.
+ */
+DJ_API int dj_query(dj_conn *conn, const char *sql, size_t len, dj_result **out, dj_error *err);
+/* Number of columns of the current result set (0 for a statement). */
+DJ_API unsigned dj_result_column_count(const dj_result *res);
+/* Column i of the current result set, NULL if out of range. */
+DJ_API const dj_column *dj_result_column(const dj_result *res, unsigned i);
+/*
+ * Reads the next row. Returns 1 and points *values at column_count values
+ * (valid until the next fetch/next_set/close on this result), 0 at the end
+ * of the current result set, or a negative error.
+ */
+DJ_API int dj_result_fetch(dj_result *res, const dj_value **values, dj_error *err);
+/*
+ * Moves to the next result of a multi-result query (skipping unread rows of
+ * the current one). Returns 1 when there is one, 0 when there are no more.
+ */
+DJ_API int dj_result_next_set(dj_result *res, dj_error *err);
+/* Counts from the OK/terminator of the current result (valid after its end). */
+DJ_API const dj_result_info *dj_result_info_get(const dj_result *res);
+/* Reads and discards whatever remains, then releases the connection for the
+ * next command. Returns the first error met while draining. NULL is fine. */
+DJ_API int dj_result_close(dj_result *res, dj_error *err);
+
+/* Runs a statement and discards any rows; fills *info (may be NULL) from the last result. */
+DJ_API int dj_exec(dj_conn *conn, const char *sql, dj_result_info *info, dj_error *err);
+/*
+ * Runs a query and copies the first column of its first row into out
+ * (NUL-terminated, truncation is DJ_ETOOBIG). Returns 1 when a row came back,
+ * 0 when there was none; *is_null (may be NULL) tells a NULL value apart.
+ */
+DJ_API int dj_query_value(dj_conn *conn, const char *sql, char *out, size_t outsize,
+                          int *is_null, dj_error *err);
+
+/*
+ * Escapes a string for use inside a '...' literal. out must have room for
+ * 2*len+1 bytes; the result is NUL-terminated and its length returned. Honours
+ * the server's NO_BACKSLASH_ESCAPES mode when conn is given (NULL = backslash
+ * escapes, the server default).
+ */
+DJ_API size_t dj_escape_string(const dj_conn *conn, char *out, const char *in, size_t len);
+/* Writes the identifier in backticks, with backticks inside it doubled
+ * (session -> `session`). out needs 2*len+3 bytes; returns the length. */
+DJ_API size_t dj_quote_identifier(char *out, const char *name, size_t len);
+
+/* ------------------------------------------------------------------------- */
+/* Transactions (DataJoint's connection.start_transaction & co.)              */
+
+/* START TRANSACTION WITH CONSISTENT SNAPSHOT; nested start is DJ_ETRANSACTION. */
+DJ_API int dj_transaction_start(dj_conn *conn, dj_error *err);
+DJ_API int dj_transaction_commit(dj_conn *conn, dj_error *err);
+/* ROLLBACK. */
+DJ_API int dj_transaction_cancel(dj_conn *conn, dj_error *err);
+DJ_API int dj_in_transaction(const dj_conn *conn);
+
+/*
+ * DataJoint's query rule: runs the statement like dj_exec, and if the
+ * connection was lost (2006, 2013, 4031, broken socket) and reconnect is on:
+ * outside a transaction it reconnects and retries once; inside one it
+ * reconnects and reports DJ_ETRANSACTION ("connection lost during a
+ * transaction").
+ */
+DJ_API int dj_exec_retry(dj_conn *conn, const char *sql, dj_result_info *info, dj_error *err);
+/* The same for dj_query_value. */
+DJ_API int dj_query_value_retry(dj_conn *conn, const char *sql, char *out, size_t outsize,
+                                int *is_null, dj_error *err);
+
+/* ------------------------------------------------------------------------- */
+/* The default connection (dj.conn())                                         */
+
+/*
+ * Returns the process-wide default connection, created on first use from
+ * dj_config_load(). With reset non-zero an existing one is closed and a new
+ * one made. Guarded by a mutex; the connection itself is still not
+ * thread-safe.
+ */
+DJ_API int dj_conn_default(dj_conn **out, int reset, dj_error *err);
+/* Uses cfg (copied) instead of dj_config_load() for the default connection
+ * made from now on; NULL goes back to loading the configuration. */
+DJ_API int dj_conn_default_configure(const dj_config *cfg, dj_error *err);
+/* Closes and forgets the default connection. */
+DJ_API void dj_conn_default_close(void);
+
+/* ------------------------------------------------------------------------- */
+/* Names                                                                      */
+
+typedef enum dj_tier {
+    DJ_TIER_MANUAL = 0,   /* table_name */
+    DJ_TIER_LOOKUP,       /* #table_name */
+    DJ_TIER_IMPORTED,     /* _table_name */
+    DJ_TIER_COMPUTED,     /* __table_name */
+    DJ_TIER_PART,         /* master__part */
+    DJ_TIER_HIDDEN,       /* ~table_name (DataJoint's own, e.g. ~log) */
+    DJ_TIER_UNKNOWN       /* not a DataJoint name */
+} dj_tier;
+
+/* "manual", "lookup", ... */
+DJ_API const char *dj_tier_name(dj_tier tier);
+/* Tier of a table name by its prefix. */
+DJ_API dj_tier dj_table_tier(const char *table_name);
+/*
+ * CamelCase class name -> table name with the tier prefix ("SubjectType",
+ * LOOKUP -> "#subject_type"). For DJ_TIER_PART pass the master's class name;
+ * the result is "master_table__part". Invalid class names are DJ_ENAME.
+ */
+DJ_API int dj_class_to_table(const char *class_name, dj_tier tier, const char *master_class,
+                             char *out, size_t outsize, dj_error *err);
+/* Table name -> CamelCase class name ("#subject_type" -> "SubjectType",
+ * "r_g_b_image" -> "RGBImage", "session__trial" -> "Session.Trial"). */
+DJ_API int dj_table_to_class(const char *table_name, char *out, size_t outsize, dj_error *err);
+
+/*
+ * Checks a schema name before it goes to the server: empty, longer than 64
+ * characters, containing NUL or invalid UTF-8 is DJ_ENAME. With strict
+ * non-zero also DataJoint MATLAB's ^[a-z][a-z0-9_-]*$.
+ */
+DJ_API int dj_schema_name_check(const char *name, int strict, dj_error *err);
+
+/* ------------------------------------------------------------------------- */
+/* Schemas (dj.schema)                                                        */
+
+/* Name -> table registry for resolving foreign keys; used by the table layer. */
+typedef struct dj_context dj_context;
+
+typedef struct dj_schema_options {
+    dj_context *context;     /* NULL: the schema's own tables */
+    dj_conn *connection;     /* NULL: the default connection */
+    int create_schema;       /* default 1 */
+    int create_tables;       /* default 1 */
+    int strict_names;        /* default 0: enforce ^[a-z][a-z0-9_-]*$ when set */
+} dj_schema_options;
+
+typedef struct dj_schema dj_schema;
+
+/* Fills DataJoint's defaults. */
+DJ_API void dj_schema_options_init(dj_schema_options *opts);
+
+/*
+ * dj.schema(name, ...): checks that the schema exists and creates it when it
+ * does not and create_schema is set. opts may be NULL for the defaults.
+ * Errors: DJ_ESCHEMA_MISSING ("Database `X` has not yet been declared. Set
+ * argument create_schema=True to create it."), DJ_ESCHEMA_DENIED ("Schema `X`
+ * does not exist and could not be created. Check permissions."), DJ_ENAME.
+ * A concurrent creator winning the race is success.
+ */
+DJ_API int dj_schema_open(dj_schema **out, const char *name, const dj_schema_options *opts,
+                          dj_error *err);
+/* Frees the handle (the schema stays on the server). NULL is fine. */
+DJ_API void dj_schema_close(dj_schema *schema);
+DJ_API const char *dj_schema_name(const dj_schema *schema);
+/* 1 when dj_schema_open created the database, 0 when it already existed. */
+DJ_API int dj_schema_created(const dj_schema *schema);
+DJ_API dj_conn *dj_schema_connection(const dj_schema *schema);
+DJ_API int dj_schema_create_tables(const dj_schema *schema);
+DJ_API dj_context *dj_schema_context(const dj_schema *schema);
+/* 1 exists, 0 does not, negative on error. */
+DJ_API int dj_schema_exists(dj_schema *schema, dj_error *err);
+/* Existence check by name without opening a handle (conn NULL = default). */
+DJ_API int dj_schema_exists_by_name(dj_conn *conn, const char *name, dj_error *err);
+
+/* Asked before a destructive operation; returns non-zero to proceed. The prompt
+ * is DataJoint's, e.g. "Proceed to delete entire schema `X`?". */
+typedef int (*dj_confirm_fn)(const char *prompt, void *ud);
+
+/*
+ * Drops the schema. With force zero and safemode on, confirm is asked first
+ * (no callback means no confirmation: DJ_EABORTED). Returns 1 when dropped, 0
+ * when the schema did not exist (a notice goes to the log callback).
+ */
+DJ_API int dj_schema_drop(dj_schema *schema, int force, dj_confirm_fn confirm, void *ud,
+                          dj_error *err);
+/* Total data + index length of the schema's tables, in bytes. */
+DJ_API int dj_schema_size_on_disk(dj_schema *schema, uint64_t *bytes, dj_error *err);
+
+/* A list of strings; free with dj_strlist_free. */
+typedef struct dj_strlist {
+    char **items;
+    size_t count;
+    const dj_allocator *allocator; /* what the items were allocated with */
+} dj_strlist;
+DJ_API void dj_strlist_free(dj_strlist *list);
+
+/* Names of all schemas the user can see, except information_schema, sorted. */
+DJ_API int dj_list_schemas(dj_conn *conn, dj_strlist *out, dj_error *err);
+
+typedef struct dj_table_entry {
+    char *table_name;   /* as on the server, e.g. "#subject_type" */
+    char *class_name;   /* e.g. "SubjectType", "Session.Trial" for parts */
+    dj_tier tier;
+} dj_table_entry;
+
+typedef struct dj_table_list {
+    dj_table_entry *items;
+    size_t count;
+    const dj_allocator *allocator;
+} dj_table_list;
+DJ_API void dj_table_list_free(dj_table_list *list);
+
+/* Tables of the schema with their tier and class name, sorted by table name. */
+DJ_API int dj_schema_list_tables(dj_schema *schema, dj_table_list *out, dj_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DATAJOINT_H */

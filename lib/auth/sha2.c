@@ -1,0 +1,205 @@
+/*
+ * sha2.c - caching_sha2_password and sha256_password.
+ *
+ * caching_sha2 first tries a scramble the server can check against its cache:
+ *   token = SHA256(pw) XOR SHA256(SHA256(SHA256(pw)) || scramble)
+ * If the server answers 04 (cache miss), and always for sha256_password, the
+ * password itself must reach the server: in clear over a secure transport,
+ * otherwise RSA-OAEP encrypted with the server's public key. A key fetched
+ * over plain TCP can be swapped by a man in the middle, so it is requested
+ * only when the user allowed it (get_server_public_key); a pinned key file
+ * is used instead when configured.
+ */
+#include "auth/auth.h"
+#include "crypto/sha.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#define PINNED_KEY_MAX (16 * 1024)
+
+#define CSHA2_FAST_AUTH_OK 0x03
+#define CSHA2_FULL_AUTH 0x04
+#define CSHA2_KEY_REQUEST 0x02
+#define SHA256_KEY_REQUEST 0x01
+
+enum sha2_step {
+    STEP_SCRAMBLE_SENT = 0, /* caching_sha2: waiting for 03 or 04 */
+    STEP_KEY_REQUESTED,     /* the next data is the server's PEM public key */
+    STEP_DONE               /* the password went out; only OK or ERR may follow */
+};
+
+void dj__auth_csha2_token(const char *pw, size_t pw_len, const uint8_t scramble[20],
+                          uint8_t out[32])
+{
+    uint8_t stage1[DJ__SHA256_LEN], stage2[DJ__SHA256_LEN], mask[DJ__SHA256_LEN];
+    dj__sha256_ctx c;
+    dj__sha256(pw, pw_len, stage1);
+    dj__sha256(stage1, sizeof stage1, stage2);
+    dj__sha256_init(&c);
+    dj__sha256_update(&c, stage2, sizeof stage2);
+    dj__sha256_update(&c, scramble, 20);
+    dj__sha256_final(&c, mask);
+    for (size_t i = 0; i < DJ__SHA256_LEN; i++)
+        out[i] = stage1[i] ^ mask[i];
+    dj__wipe(stage1, sizeof stage1);
+    dj__wipe(stage2, sizeof stage2);
+    dj__wipe(mask, sizeof mask);
+}
+
+void dj__auth_xor_password(const char *pw, size_t pw_len, const uint8_t scramble[20],
+                           uint8_t *out)
+{
+    for (size_t i = 0; i < pw_len; i++)
+        out[i] = (uint8_t)pw[i] ^ scramble[i % 20];
+    out[pw_len] = scramble[pw_len % 20];
+}
+
+static int send_encrypted(dj__auth_ctx *ctx, const char *pem, size_t pem_len, dj_error *err)
+{
+    uint8_t plain[DJ__AUTH_OUT_MAX];
+    if (ctx->password_len >= sizeof plain)
+        return dj__err(err, DJ_EAUTH, "the password is %zu bytes, too long for RSA encryption",
+                       ctx->password_len);
+    dj__auth_xor_password(ctx->password, ctx->password_len, ctx->challenge, plain);
+    int rc = dj__auth_rsa_encrypt(pem, pem_len, plain, ctx->password_len + 1, ctx->out,
+                                  sizeof ctx->out, &ctx->out_len, err);
+    dj__wipe(plain, ctx->password_len + 1);
+    if (rc < 0) {
+        ctx->out_len = 0;
+        return rc;
+    }
+    ctx->step = STEP_DONE;
+    return DJ__AUTH_SEND;
+}
+
+static int file_error(dj_error *err, const char *what, const char *path)
+{
+    int e = errno;
+    dj__err(err, DJ_ESYSTEM, "cannot %s the server_public_key file %s", what, path);
+    if (err)
+        err->os_errno = e;
+    return DJ_ESYSTEM;
+}
+
+static int read_pinned_key(const dj__auth_ctx *ctx, char *buf, size_t *len, dj_error *err)
+{
+    const char *path = ctx->server_public_key_path;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return file_error(err, "open", path);
+    /* One byte more than allowed tells an oversized file from one that just fits. */
+    size_t n = fread(buf, 1, PINNED_KEY_MAX + 1, f);
+    if (ferror(f)) {
+        int rc = file_error(err, "read", path);
+        fclose(f);
+        return rc;
+    }
+    fclose(f);
+    if (n > PINNED_KEY_MAX)
+        return dj__err(err, DJ_ECONFIG,
+                       "the server_public_key file %s is larger than %d bytes; "
+                       "expected one PEM public key",
+                       path, PINNED_KEY_MAX);
+    *len = n;
+    return 0;
+}
+
+static int send_with_pinned_key(dj__auth_ctx *ctx, dj_error *err)
+{
+    char *pem = dj__malloc(ctx->alloc, PINNED_KEY_MAX + 1);
+    if (!pem)
+        return dj__err(err, DJ_ENOMEM, "out of memory reading the server_public_key file");
+    size_t len = 0;
+    int rc = read_pinned_key(ctx, pem, &len, err);
+    if (rc == 0) {
+        rc = send_encrypted(ctx, pem, len, err);
+        if (rc < 0)
+            dj__err_prefix(err, "server_public_key file %s", ctx->server_public_key_path);
+    }
+    dj__free(ctx->alloc, pem);
+    return rc;
+}
+
+/* Gets the password itself to the server by whichever way the transport and
+ * the user's options allow. */
+static int send_password(dj__auth_ctx *ctx, uint8_t key_request, const char *plugin,
+                         dj_error *err)
+{
+    if (ctx->secure_transport) {
+        ctx->step = STEP_DONE;
+        return dj__auth_put_cleartext(ctx, err);
+    }
+    if (ctx->server_public_key_path && ctx->server_public_key_path[0])
+        return send_with_pinned_key(ctx, err);
+    if (ctx->get_server_public_key) {
+        ctx->out[0] = key_request;
+        ctx->out_len = 1;
+        ctx->step = STEP_KEY_REQUESTED;
+        return DJ__AUTH_SEND;
+    }
+    return dj__err(err, DJ_EAUTH,
+                   "%s needs full authentication, which over plain TCP requires TLS, a pinned "
+                   "server public key (server_public_key) or get_server_public_key=1",
+                   plugin);
+}
+
+static int unexpected_data(const char *plugin, const uint8_t *data, size_t len, dj_error *err)
+{
+    if (len == 0)
+        return dj__err(err, DJ_EPROTO, "%s: the server sent empty auth data", plugin);
+    return dj__err(err, DJ_EPROTO,
+                   "%s: unexpected auth data from the server (%zu bytes starting with 0x%02x)",
+                   plugin, len, data[0]);
+}
+
+int dj__auth_csha2_start(dj__auth_ctx *ctx, dj_error *err)
+{
+    int rc = dj__auth_need_scramble(ctx, "caching_sha2_password", err);
+    if (rc < 0)
+        return rc;
+    ctx->step = STEP_SCRAMBLE_SENT;
+    ctx->out_len = 0;
+    if (ctx->password_len > 0) {
+        dj__auth_csha2_token(ctx->password, ctx->password_len, ctx->challenge, ctx->out);
+        ctx->out_len = DJ__SHA256_LEN;
+    }
+    return DJ__AUTH_SEND;
+}
+
+int dj__auth_csha2_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err)
+{
+    static const char plugin[] = "caching_sha2_password";
+    if (ctx->step == STEP_KEY_REQUESTED)
+        return send_encrypted(ctx, (const char *)data, len, err);
+    if (ctx->step == STEP_SCRAMBLE_SENT && len == 1 && data[0] == CSHA2_FAST_AUTH_OK) {
+        ctx->step = STEP_DONE;
+        ctx->out_len = 0;
+        return DJ__AUTH_WAIT;
+    }
+    if (ctx->step == STEP_SCRAMBLE_SENT && len == 1 && data[0] == CSHA2_FULL_AUTH)
+        return send_password(ctx, CSHA2_KEY_REQUEST, plugin, err);
+    return unexpected_data(plugin, data, len, err);
+}
+
+int dj__auth_sha256_start(dj__auth_ctx *ctx, dj_error *err)
+{
+    int rc = dj__auth_need_scramble(ctx, "sha256_password", err);
+    if (rc < 0)
+        return rc;
+    if (ctx->password_len == 0) {
+        /* The server reads a lone NUL as "no password". */
+        ctx->out[0] = 0;
+        ctx->out_len = 1;
+        ctx->step = STEP_DONE;
+        return DJ__AUTH_SEND;
+    }
+    return send_password(ctx, SHA256_KEY_REQUEST, "sha256_password", err);
+}
+
+int dj__auth_sha256_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err)
+{
+    if (ctx->step == STEP_KEY_REQUESTED)
+        return send_encrypted(ctx, (const char *)data, len, err);
+    return unexpected_data("sha256_password", data, len, err);
+}

@@ -1,0 +1,141 @@
+/*
+ * conn.h - the connection handle and the pieces of the blocking client.
+ *
+ * Layering inside the client: io.c is the only file that touches the
+ * transport (socket or TLS, optionally through compressed frames); it turns
+ * bytes into complete packets with wire/packet.c and writes framed packets.
+ * connect.c runs the handshake and the auth loop, session.c the DataJoint
+ * session settings, query.c the command phase and streamed results.
+ */
+#ifndef DJ_CLIENT_CONN_H
+#define DJ_CLIENT_CONN_H
+
+#include "core/internal.h"
+#include "net/tls.h"
+#include "wire/buf.h"
+#include "wire/packet.h"
+#include "wire/protocol.h"
+
+/* Read buffer: starts small and grows only for packets that need it. */
+#define DJ__IN_INITIAL (16u * 1024u)
+/* Outgoing bytes are staged and written in one call per command. */
+#define DJ__STAGE_SIZE (16u * 1024u)
+
+enum dj__conn_state {
+    DJ__CONN_CLOSED = 0,   /* never connected, or lost: only reconnect/close allowed */
+    DJ__CONN_READY,        /* idle, a command may be sent */
+    DJ__CONN_RESULT        /* a result is open and must be read or closed first */
+};
+
+enum dj__result_phase {
+    DJ__RES_ROWS = 1,      /* rows of the current result set are pending */
+    DJ__RES_DONE_SET,      /* current set finished; more results may follow */
+    DJ__RES_FINISHED       /* no more results: the connection is free again */
+};
+
+struct dj_result {
+    dj_conn *conn;
+    int phase;
+    unsigned ncols;
+    dj_column *cols;           /* ncols entries, strings in arena */
+    char *arena;               /* column strings */
+    size_t arena_cap;
+    dj_value *values;          /* ncols entries for the current row */
+    unsigned values_cap;
+    unsigned cols_cap;
+    dj_result_info info;
+    int more;                  /* MORE_RESULTS_EXISTS seen on the last terminator */
+};
+
+struct dj_conn {
+    dj_config cfg;             /* private copy, password wiped on close */
+    const dj_allocator *alloc;
+    int state;
+    int fd;
+    int is_unix;
+    dj__tls_ctx *tls_ctx;      /* kept across reconnects: CA loading and sessions reuse */
+    dj__tls *tls;
+
+    /* receive side: bytes of the packet stream, [in_start, in_end) unread */
+    uint8_t *in;
+    size_t in_cap, in_start, in_end;
+    size_t in_consumed;        /* bytes of the last packet, dropped on the next read */
+    uint8_t seq;               /* next sequence id, both directions */
+    size_t max_packet;         /* effective cap on a received payload */
+
+    /* compressed protocol */
+    int compress;
+    uint8_t cseq;
+    uint8_t *zin;              /* raw bytes read from the transport in compressed mode */
+    size_t zin_cap, zin_start, zin_end;
+    dj__builder zout;          /* frames being written in compressed mode */
+
+    /* send side */
+    dj__builder out;           /* payload under construction (4 bytes reserved for the header) */
+    uint8_t *stage;            /* staging for one write call per command */
+    size_t stage_len, stage_cap;
+
+    /* connect phase: one deadline bounds the whole exchange */
+    int64_t connect_deadline;
+
+    /* session */
+    char server_version[DJ__SERVER_VERSION_MAX];
+    int is_mariadb;
+    uint32_t server_caps;
+    uint32_t caps;             /* negotiated */
+    uint16_t status;
+    uint64_t connection_id;
+    char auth_plugin[DJ__PLUGIN_NAME_MAX];
+    char peer[DJ_HOST_MAX + 16];
+    int in_transaction;
+    size_t server_max_packet;  /* @@max_allowed_packet, 0 if unknown */
+
+    dj_result result;
+};
+
+/* ---- io.c ---- */
+
+/* Reads the next complete packet; payload valid until the next read. A failure
+ * other than a server ERR marks the connection lost. */
+int dj__read_packet(dj_conn *c, dj__packet *pkt, dj_error *err);
+/* Starts a new command: resets the sequence ids and the payload builder. */
+void dj__begin_command(dj_conn *c, uint8_t command);
+/* Resets the payload builder for a connection-phase packet (sequence continues). */
+void dj__begin_packet(dj_conn *c);
+/* Frames c->out (splitting payloads of 16 MiB - 1 or more) followed by extra
+ * bytes (may be NULL) as one logical packet, and writes it. */
+int dj__send_packet(dj_conn *c, const void *extra, size_t extra_len, dj_error *err);
+/* Marks the connection unusable and releases the transport. */
+void dj__conn_drop(dj_conn *c);
+/* Deadline for the next read/write: the connect deadline while connecting. */
+int64_t dj__io_deadline(const dj_conn *c, int for_write);
+/* Switches the stream to compressed frames (after authentication). */
+void dj__io_start_compression(dj_conn *c);
+/* Frees buffers (used by close and reconnect). */
+void dj__io_free(dj_conn *c);
+
+/* ---- connect.c ---- */
+int dj__conn_open(dj_conn *c, dj_error *err);
+
+/* ---- session.c ---- */
+int dj__session_setup(dj_conn *c, dj_error *err);
+
+/* ---- query.c ---- */
+/* Reads the first response of a query already sent; fills *out like dj_query. */
+int dj__query_read_response(dj_conn *c, dj_result **out, dj_error *err);
+/* Reads the response to a command that answers with OK or ERR only. */
+int dj__read_ok(dj_conn *c, dj_result_info *info, dj_error *err);
+/* Checks that no result is open and the connection is usable. */
+int dj__check_ready(dj_conn *c, dj_error *err);
+/* Releases the result's buffers. */
+void dj__result_free(dj_result *r);
+
+/* ---- transaction.c ---- */
+typedef int (*dj__retry_fn)(dj_conn *c, void *ud, dj_error *err);
+/* Runs fn under DataJoint's reconnect rule (see dj_exec_retry); fn must be
+ * safe to run again from the start. */
+int dj__with_retry(dj_conn *c, dj__retry_fn fn, void *ud, dj_error *err);
+/* Sends a notice to the connection's log callback, if any. */
+void dj__log(const dj_conn *c, dj_log_level level, const char *fmt, ...) DJ__PRINTF(3, 4);
+
+#endif

@@ -1,0 +1,419 @@
+/*
+ * connect.c - opening a connection: transport, greeting, optional TLS,
+ * HandshakeResponse41 and the authentication loop; also close and reconnect.
+ */
+#define _GNU_SOURCE 1
+#include "client/conn.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "auth/auth.h"
+#include "net/socket.h"
+
+/* utf8mb4_general_ci: the one utf8mb4 collation id every MySQL and MariaDB knows. */
+#define DJ__CHARSET_UTF8MB4 45
+#define DJ__MAX_AUTH_SWITCHES 1
+
+static void put_connect_attrs(dj__builder *b)
+{
+    struct utsname u;
+    char pid[24];
+    snprintf(pid, sizeof pid, "%ld", (long)getpid());
+    dj__put_attr(b, "_client_name", "libdatajoint");
+    dj__put_attr(b, "_client_version", PACKAGE_VERSION);
+    if (uname(&u) == 0) {
+        dj__put_attr(b, "_os", u.sysname);
+        dj__put_attr(b, "_platform", u.machine);
+    }
+    dj__put_attr(b, "_pid", pid);
+#if defined(__GLIBC__) || defined(__linux__)
+    dj__put_attr(b, "program_name", program_invocation_short_name);
+#endif
+}
+
+static uint32_t wanted_capabilities(const dj_conn *c, const dj__greeting *g)
+{
+    uint32_t want = DJ__CLIENT_LONG_FLAG | DJ__CLIENT_PROTOCOL_41 | DJ__CLIENT_TRANSACTIONS |
+                    DJ__CLIENT_SECURE_CONNECTION | DJ__CLIENT_MULTI_RESULTS |
+                    DJ__CLIENT_PS_MULTI_RESULTS | DJ__CLIENT_PLUGIN_AUTH |
+                    DJ__CLIENT_PLUGIN_AUTH_LENENC | DJ__CLIENT_CONNECT_ATTRS |
+                    DJ__CLIENT_DEPRECATE_EOF | DJ__CLIENT_SSL;
+    /* Bit 0 doubles as MariaDB's "I am MySQL" flag: echo it only to MySQL. */
+    if (g->capabilities & DJ__CLIENT_LONG_PASSWORD)
+        want |= DJ__CLIENT_LONG_PASSWORD;
+    if (c->cfg.database[0])
+        want |= DJ__CLIENT_CONNECT_WITH_DB;
+    if (c->cfg.compress)
+        want |= DJ__CLIENT_COMPRESS;
+    if (c->cfg.multi_statements)
+        want |= DJ__CLIENT_MULTI_STATEMENTS;
+    if (c->cfg.tls_mode == DJ_TLS_DISABLED)
+        want &= ~DJ__CLIENT_SSL;
+    return want & g->capabilities;
+}
+
+/* Keeps only the scramble bytes: servers end native/sha2 challenges with a
+ * NUL that is not part of them, while an ed25519 nonce may end in 0x00. */
+static void set_challenge(dj__auth_ctx *ctx, const char *plugin, const uint8_t *data, size_t len)
+{
+    int raw_nonce = strcmp(plugin, "client_ed25519") == 0 || strcmp(plugin, "parsec") == 0;
+    if (!raw_nonce && len > 0 && data[len - 1] == 0)
+        len--;
+    ctx->challenge_len = DJ__MIN(len, sizeof ctx->challenge);
+    memcpy(ctx->challenge, data, ctx->challenge_len);
+}
+
+static int send_auth_out(dj_conn *c, dj__auth_ctx *ctx, dj_error *err)
+{
+    dj__begin_packet(c);
+    return dj__send_packet(c, ctx->out, ctx->out_len, err);
+}
+
+/* Turns the server's ERR during login into an auth failure that keeps the
+ * server's errno, SQLSTATE and message. */
+static int auth_error(dj_conn *c, const dj__packet *pkt, dj_error *err)
+{
+    int rc = dj__err_packet_parse(pkt->payload, pkt->len, err);
+    if (rc == DJ_ESERVER && err)
+        err->code = DJ_EAUTH;
+    dj__conn_drop(c);
+    return rc == DJ_ESERVER ? DJ_EAUTH : rc;
+}
+
+static int unknown_plugin(dj_conn *c, const char *name, size_t len, dj_error *err)
+{
+    dj__conn_drop(c);
+    return dj__err(err, DJ_EAUTH,
+                   "server asked for authentication plugin '%.*s', which is not supported by "
+                   "this build (features: %s)", (int)len, name, dj_features_string());
+}
+
+static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_error *err)
+{
+    const dj__auth_plugin *plugin = dj__auth_find(g->auth_plugin, strlen(g->auth_plugin));
+    /* A greeting naming a plugin we lack still gets a native answer; the server
+     * switches to the account's real plugin if it differs. */
+    if (!plugin)
+        plugin = dj__auth_find("mysql_native_password", 21);
+    set_challenge(ctx, plugin->name, g->scramble, g->scramble_len);
+    int rc = plugin->start(ctx, err);
+    if (rc < 0) {
+        dj__conn_drop(c);
+        return rc;
+    }
+
+    dj__builder attrs;
+    dj__builder_init(&attrs, c->alloc);
+    put_connect_attrs(&attrs);
+    dj__login login = {
+        .capabilities = c->caps,
+        .mariadb_capabilities = 0,
+        .max_packet = (uint32_t)DJ__MIN(c->max_packet, (size_t)0xFFFFFFFFu),
+        .charset = DJ__CHARSET_UTF8MB4,
+        .user = c->cfg.user,
+        .auth = ctx->out,
+        .auth_len = ctx->out_len,
+        .database = c->cfg.database,
+        .auth_plugin = plugin->name,
+        .attrs = attrs.data,
+        .attrs_len = attrs.len,
+    };
+    dj__begin_packet(c);
+    dj__handshake_response_build(&c->out, &login);
+    rc = attrs.oom ? dj__err(err, DJ_ENOMEM, "out of memory building the login packet")
+                   : dj__send_packet(c, NULL, 0, err);
+    dj__builder_free(&attrs, 0);
+    dj__wipe(c->out.data, c->out.len);
+    if (rc)
+        return rc;
+
+    int switches = 0;
+    for (;;) {
+        dj__packet pkt;
+        rc = dj__read_packet(c, &pkt, err);
+        if (rc)
+            return rc;
+        const uint8_t *p = pkt.payload;
+        if (pkt.len == 0) {
+            dj__conn_drop(c);
+            return dj__err(err, DJ_EPROTO, "empty packet during authentication");
+        }
+        if (p[0] == DJ__PKT_OK) {
+            dj__ok ok;
+            rc = dj__ok_parse(p, pkt.len, &ok, err);
+            if (rc) {
+                dj__conn_drop(c);
+                return rc;
+            }
+            c->status = ok.status;
+            dj__strlcpy(c->auth_plugin, plugin->name, sizeof c->auth_plugin);
+            return 0;
+        }
+        if (p[0] == DJ__PKT_ERR)
+            return auth_error(c, &pkt, err);
+        if (p[0] == DJ__PKT_EOF) {
+            if (pkt.len == 1) {
+                dj__conn_drop(c);
+                return dj__err(err, DJ_EAUTH, "server asked for the insecure pre-4.1 "
+                                              "mysql_old_password method; refused");
+            }
+            if (++switches > DJ__MAX_AUTH_SWITCHES) {
+                dj__conn_drop(c);
+                return dj__err(err, DJ_EPROTO, "server switched the authentication plugin "
+                                               "more than once; refused");
+            }
+            dj__reader r;
+            dj__reader_init(&r, p + 1, pkt.len - 1);
+            size_t nlen, dlen;
+            const char *name = (const char *)dj__rd_nul_str(&r, &nlen, 0);
+            const uint8_t *data = dj__rd_rest(&r, &dlen);
+            if (r.bad) {
+                dj__conn_drop(c);
+                return dj__err(err, DJ_EPROTO, "malformed authentication switch request");
+            }
+            plugin = dj__auth_find(name, nlen);
+            if (!plugin)
+                return unknown_plugin(c, name, nlen, err);
+            ctx->step = 0;
+            set_challenge(ctx, plugin->name, data, dlen);
+            rc = plugin->start(ctx, err);
+        } else if (p[0] == DJ__PKT_AUTH_MORE && plugin->more) {
+            rc = plugin->more(ctx, p + 1, pkt.len - 1, err);
+        } else {
+            dj__conn_drop(c);
+            return dj__err(err, DJ_EPROTO, "unexpected packet 0x%02x during authentication",
+                           (unsigned)p[0]);
+        }
+        if (rc < 0) {
+            dj__conn_drop(c);
+            return rc;
+        }
+        if (rc == DJ__AUTH_SEND) {
+            rc = send_auth_out(c, ctx, err);
+            if (rc)
+                return rc;
+        }
+    }
+}
+
+static int start_tls(dj_conn *c, const char *host, dj_error *err)
+{
+    if (!c->tls_ctx) {
+        int rc = dj__tls_ctx_new(&c->tls_ctx, &c->cfg, err);
+        if (rc)
+            return rc;
+    }
+    dj__login login = {.capabilities = c->caps,
+                       .max_packet = (uint32_t)DJ__MIN(c->max_packet, (size_t)0xFFFFFFFFu),
+                       .charset = DJ__CHARSET_UTF8MB4};
+    dj__begin_packet(c);
+    dj__ssl_request_build(&c->out, &login);
+    int rc = dj__send_packet(c, NULL, 0, err);
+    if (rc)
+        return rc;
+    rc = dj__tls_start(&c->tls, c->fd, host, c->tls_ctx, c->connect_deadline, err);
+    if (rc)
+        dj__conn_drop(c);
+    return rc;
+}
+
+/* Greeting, TLS and login on an open transport. */
+static int handshake(dj_conn *c, const char *host, dj_error *err)
+{
+    dj__packet pkt;
+    c->seq = 0;
+    int rc = dj__read_packet(c, &pkt, err);
+    if (rc)
+        return rc;
+    if (pkt.len > 0 && pkt.payload[0] == DJ__PKT_ERR) {
+        rc = dj__err_packet_parse(pkt.payload, pkt.len, err);
+        if (err && rc == DJ_ESERVER)
+            err->code = DJ_ECONNECT;
+        dj__conn_drop(c);
+        return DJ_ECONNECT;
+    }
+    dj__greeting g;
+    rc = dj__greeting_parse(pkt.payload, pkt.len, &g, err);
+    if (rc) {
+        dj__conn_drop(c);
+        return rc;
+    }
+    memcpy(c->server_version, g.server_version, sizeof c->server_version);
+    c->is_mariadb = g.is_mariadb;
+    c->server_caps = g.capabilities;
+    c->connection_id = g.connection_id;
+    c->status = g.status;
+    c->caps = wanted_capabilities(c, &g);
+
+    if (c->cfg.tls_mode != DJ_TLS_DISABLED && !c->is_unix) {
+        if (c->caps & DJ__CLIENT_SSL) {
+            rc = start_tls(c, host, err);
+            if (rc)
+                return rc;
+        } else if (c->cfg.tls_mode != DJ_TLS_PREFERRED) {
+            dj__conn_drop(c);
+            return dj__err(err, DJ_ETLS, "TLS is %s but the server does not offer it; "
+                                         "nothing was sent", dj_tls_mode_name(c->cfg.tls_mode));
+        }
+    }
+    if (!c->tls)
+        c->caps &= ~DJ__CLIENT_SSL;
+
+    dj__auth_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.password = c->cfg.password;
+    ctx.password_len = strlen(c->cfg.password);
+    ctx.secure_transport = c->tls != NULL || c->is_unix;
+    ctx.tls_verified = c->tls ? dj__tls_verified(c->tls) : 0;
+    ctx.allow_cleartext = c->cfg.allow_cleartext;
+    ctx.get_server_public_key = c->cfg.get_server_public_key;
+    ctx.server_public_key_path = c->cfg.server_public_key;
+    ctx.alloc = c->alloc;
+    rc = auth_loop(c, &g, &ctx, err);
+    dj__auth_ctx_wipe(&ctx);
+    dj__wipe(&g.scramble, sizeof g.scramble);
+    if (rc)
+        return rc;
+    if (c->caps & DJ__CLIENT_COMPRESS)
+        dj__io_start_compression(c);
+    return 0;
+}
+
+/* Whether the next host of the list may still help after this failure. */
+static int try_next_host(int rc)
+{
+    return rc == DJ_ECONNECT || rc == DJ_ETIMEOUT || rc == DJ_ELOST;
+}
+
+/* One host of the list: transport, then handshake. */
+static int open_host(dj_conn *c, const char *host, unsigned port, dj_error *err)
+{
+    int rc;
+    if (c->cfg.unix_socket[0]) {
+        c->is_unix = 1;
+        dj__strlcpy(c->peer, c->cfg.unix_socket, sizeof c->peer);
+        rc = dj__sock_connect_unix(&c->fd, c->cfg.unix_socket, c->connect_deadline, err);
+    } else {
+        c->is_unix = 0;
+        dj__snprintf(c->peer, sizeof c->peer, strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port);
+        rc = dj__sock_connect_tcp(&c->fd, host, port, c->connect_deadline, err);
+    }
+    if (rc)
+        return rc;
+    c->state = DJ__CONN_READY;
+    rc = handshake(c, host, err);
+    if (rc) {
+        /* Such a failure ("timed out waiting for the server to send data")
+         * is one entry of a host list's report: say which server it was. */
+        if (try_next_host(rc))
+            dj__err_prefix(err, "server at %s", c->peer);
+        dj__conn_drop(c);
+    }
+    return rc;
+}
+
+int dj__conn_open(dj_conn *c, dj_error *err)
+{
+    c->fd = -1;
+    c->seq = 0;
+    c->compress = 0;
+    c->in_transaction = 0;
+    c->max_packet = c->cfg.max_packet ? c->cfg.max_packet : DJ_DEFAULT_MAX_PACKET;
+    if (c->cfg.tls_mode != DJ_TLS_DISABLED && !(dj_features() & DJ_FEATURE_TLS))
+        return dj__err(err, DJ_EUNSUPPORTED, "TLS mode %s needs TLS, which is not compiled in "
+                                             "(configure --with-openssl); use disabled",
+                       dj_tls_mode_name(c->cfg.tls_mode));
+    if (c->cfg.compress && !(dj_features() & DJ_FEATURE_COMPRESSION))
+        return dj__err(err, DJ_EUNSUPPORTED,
+                       "protocol compression is not compiled in (configure --with-zlib)");
+
+    char failures[DJ_ERROR_MESSAGE_MAX] = "";
+    const char *list = c->cfg.host[0] ? c->cfg.host : "localhost";
+    int rc = DJ_ECONNECT, hosts = 0;
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char host[DJ_HOST_MAX];
+        unsigned port;
+        rc = dj__parse_host_port(p, len, host, sizeof host, &port, c->cfg.port, err);
+        if (rc)
+            break;
+        hosts++;
+        /* Each host gets the whole timeout: one that hangs must not use up
+         * the time of the hosts listed after it. */
+        c->connect_deadline = dj__deadline(c->cfg.connect_timeout_ms);
+        rc = open_host(c, host, port, err);
+        if (rc == 0 || !try_next_host(rc) || c->cfg.unix_socket[0])
+            break;
+        size_t used = strlen(failures);
+        dj__snprintf(failures + used, sizeof failures - used, "%s%s",
+                     used ? "; " : "", err ? err->message : "failed");
+        p = end ? end + 1 : p + len;
+    }
+    c->connect_deadline = 0;
+    if (rc == 0)
+        return dj__session_setup(c, err);
+    if (hosts > 1 && try_next_host(rc) && err) {
+        int os = err->os_errno;
+        dj__err(err, rc, "no server of %d reachable: %s", hosts, failures);
+        err->os_errno = os;
+    }
+    return rc;
+}
+
+int dj_connect(dj_conn **out, const dj_config *cfg, dj_error *err)
+{
+    if (!out || !cfg)
+        return dj__err(err, DJ_EINVAL, "dj_connect: out and cfg are required");
+    *out = NULL;
+    dj_conn *c = dj__malloc(cfg->allocator, sizeof *c);
+    if (!c)
+        return dj__err(err, DJ_ENOMEM, "out of memory allocating a connection");
+    memset(c, 0, sizeof *c);
+    c->cfg = *cfg;
+    c->alloc = cfg->allocator;
+    c->fd = -1;
+    c->result.conn = c;
+    c->result.phase = DJ__RES_FINISHED;
+    dj__builder_init(&c->out, c->alloc);
+    dj__builder_init(&c->zout, c->alloc);
+    int rc = dj__conn_open(c, err);
+    if (rc) {
+        dj_close(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+int dj_reconnect(dj_conn *c, dj_error *err)
+{
+    if (!c)
+        return dj__err(err, DJ_EINVAL, "dj_reconnect: no connection");
+    dj__conn_drop(c);
+    return dj__conn_open(c, err);
+}
+
+void dj_close(dj_conn *c)
+{
+    if (!c)
+        return;
+    if (c->state == DJ__CONN_READY) {
+        /* Best effort: a server that does not read it still sees the socket close. */
+        c->cfg.write_timeout_ms = 1000;
+        dj__begin_command(c, DJ__COM_QUIT);
+        dj__send_packet(c, NULL, 0, NULL);
+    }
+    dj__conn_drop(c);
+    if (c->tls_ctx)
+        dj__tls_ctx_free(c->tls_ctx);
+    dj__io_free(c);
+    dj__result_free(&c->result);
+    dj_config_clear(&c->cfg);
+    const dj_allocator *a = c->alloc;
+    dj__wipe(c, sizeof *c);
+    dj__free(a, c);
+}

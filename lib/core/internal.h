@@ -1,0 +1,67 @@
+/*
+ * internal.h - what every library source file shares: the public header,
+ * error helpers, the allocator wrappers and small portable utilities.
+ * Internal symbols start with dj__ so a static link never collides.
+ */
+#ifndef DJ_INTERNAL_H
+#define DJ_INTERNAL_H
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "datajoint.h"
+
+#if defined(__GNUC__)
+#define DJ__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define DJ__UNUSED __attribute__((unused))
+#else
+#define DJ__PRINTF(f, a)
+#define DJ__UNUSED
+#endif
+
+#define DJ__MIN(a, b) ((a) < (b) ? (a) : (b))
+#define DJ__MAX(a, b) ((a) > (b) ? (a) : (b))
+#define DJ__ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- errors (core/error.c) ---- */
+
+/* Fills err (if not NULL) with a client-side error and returns code. */
+int dj__err(dj_error *err, int code, const char *fmt, ...) DJ__PRINTF(3, 4);
+/* Fills err with an error the server sent and returns DJ_ESERVER. */
+int dj__err_server(dj_error *err, unsigned server_errno, const char *sqlstate,
+                   const char *msg, size_t msg_len);
+/* Prefixes the message already in err with "what: " (keeps codes). */
+void dj__err_prefix(dj_error *err, const char *fmt, ...) DJ__PRINTF(2, 3);
+
+/* ---- memory (core/alloc.c) ---- */
+
+void *dj__malloc(const dj_allocator *a, size_t n);
+void *dj__realloc(const dj_allocator *a, void *p, size_t n);
+void dj__free(const dj_allocator *a, void *p);
+char *dj__strndup(const dj_allocator *a, const char *s, size_t n);
+/* Overwrites secrets in a way the compiler may not drop. */
+void dj__wipe(void *p, size_t n);
+
+/* ---- time (core/clock.c) ---- */
+
+/* Monotonic milliseconds. */
+int64_t dj__now_ms(void);
+/* Absolute deadline for a timeout in ms (0 = none -> 0). */
+int64_t dj__deadline(unsigned timeout_ms);
+/* Fills buf with unpredictable bytes (getrandom, /dev/urandom). */
+int dj__random_bytes(void *buf, size_t n, dj_error *err);
+
+/* ---- string helpers (core/strutil.c) ---- */
+
+/* Copies src into a fixed array, NUL-terminated; returns -1 when it did not fit. */
+int dj__strlcpy(char *dst, const char *src, size_t size);
+/* snprintf into a fixed buffer; returns -1 when truncated. */
+int dj__snprintf(char *dst, size_t size, const char *fmt, ...) DJ__PRINTF(3, 4);
+
+#endif

@@ -1,0 +1,27 @@
+/* strutil.c - bounded string copies into fixed arrays. */
+#include "core/internal.h"
+
+#include <stdio.h>
+
+int dj__strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strlen(src);
+    if (size == 0)
+        return -1;
+    if (n >= size) {
+        memcpy(dst, src, size - 1);
+        dst[size - 1] = '\0';
+        return -1;
+    }
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
+int dj__snprintf(char *dst, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(dst, size, fmt, ap);
+    va_end(ap);
+    return (n < 0 || (size_t)n >= size) ? -1 : 0;
+}

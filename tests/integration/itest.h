@@ -1,0 +1,77 @@
+/*
+ * itest.h - what every integration test shares: the server it talks to
+ * (from the DJ_TEST_* variables that tests/integration.sh exports), and
+ * helpers that fail loudly instead of skipping when something is missing.
+ */
+#ifndef DJ_ITEST_H
+#define DJ_ITEST_H
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "datajoint.h"
+
+/* A variable the harness must have set; a missing one fails the test. */
+static inline const char *itest_env(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v)
+        cr_assert_fail("%s is not set: integration tests need a server. Run them through "
+                 "`make check` (which starts a throwaway MariaDB) or set DJ_TEST_HOST, "
+                 "DJ_TEST_PORT, DJ_TEST_USER and DJ_TEST_PASS.", name);
+    return v;
+}
+
+/* Configuration for the test server as the admin test user (or user/pass given). */
+static inline void itest_config_as(dj_config *cfg, const char *user, const char *pass)
+{
+    dj_config_init(cfg);
+    snprintf(cfg->host, sizeof cfg->host, "%s", itest_env("DJ_TEST_HOST"));
+    cfg->port = (unsigned)atoi(itest_env("DJ_TEST_PORT"));
+    snprintf(cfg->user, sizeof cfg->user, "%s", user ? user : itest_env("DJ_TEST_USER"));
+    snprintf(cfg->password, sizeof cfg->password, "%s", pass ? pass : itest_env("DJ_TEST_PASS"));
+    cfg->connect_timeout_ms = 10000;
+}
+
+static inline void itest_config(dj_config *cfg)
+{
+    itest_config_as(cfg, NULL, NULL);
+}
+
+/* Connects or fails the test with the library's error. */
+static inline dj_conn *itest_connect_cfg(const dj_config *cfg)
+{
+    dj_conn *c = NULL;
+    dj_error err;
+    int rc = dj_connect(&c, cfg, &err);
+    cr_assert_eq(rc, 0, "connect to %s:%u as %s failed: %d %s (server errno %u)", cfg->host,
+                 cfg->port, cfg->user, rc, err.message, err.server_errno);
+    return c;
+}
+
+static inline dj_conn *itest_connect(void)
+{
+    dj_config cfg;
+    itest_config(&cfg);
+    return itest_connect_cfg(&cfg);
+}
+
+/* Runs a statement that must succeed. */
+static inline void itest_exec(dj_conn *c, const char *sql)
+{
+    dj_error err;
+    int rc = dj_exec(c, sql, NULL, &err);
+    cr_assert_eq(rc, 0, "%s failed: %d %s", sql, rc, err.message);
+}
+
+/* A schema name unique to this process, so parallel tests never collide. */
+static inline void itest_unique_name(char *out, size_t size, const char *base)
+{
+    static unsigned counter;
+    snprintf(out, size, "djt_%s_%ld_%u", base, (long)getpid(), counter++);
+}
+
+#endif

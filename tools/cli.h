@@ -1,0 +1,91 @@
+/*
+ * cli.h - what the files of the `dj` command-line tool share: the state of
+ * one run, the exit codes, and the helpers every command uses.
+ */
+#ifndef DJ_CLI_H
+#define DJ_CLI_H
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "datajoint.h"
+
+/* The exit codes; `dj --help` and docs/dj.1 document the same table. */
+enum dj__cli_exit {
+    DJ__CLI_OK = 0,      /* done, or a positive answer */
+    DJ__CLI_NO = 1,      /* a negative answer: no such schema, drop declined */
+    DJ__CLI_USAGE = 2,   /* bad command line, bad name or bad configuration */
+    DJ__CLI_CONNECT = 3, /* could not connect to the server or log in */
+    DJ__CLI_FAILED = 4   /* the server refused, or something failed after connecting */
+};
+
+/* One run of the tool. */
+typedef struct dj__cli {
+    dj_config cfg;                 /* effective configuration */
+    char loaded_from[DJ_PATH_MAX]; /* config file that was read, "" for none */
+    int quiet;                     /* -q: no notices, no confirmations on stdout */
+    dj_conn *conn;                 /* open while a command that needs the server runs */
+} dj__cli;
+
+/* A command's arguments after its words: the positionals in order, and a 1
+ * for each of its options that was given (in the order the command lists them). */
+#define DJ__CLI_MAX_POSITIONALS 1
+#define DJ__CLI_MAX_FLAGS 1
+typedef struct dj__cli_args {
+    const char *pos[DJ__CLI_MAX_POSITIONALS];
+    int flag[DJ__CLI_MAX_FLAGS];
+} dj__cli_args;
+
+/* ---- commands (each returns an exit code) ---- */
+
+int dj__cli_schema_create(dj__cli *cli, const dj__cli_args *args);
+int dj__cli_schema_exists(dj__cli *cli, const dj__cli_args *args);
+int dj__cli_schema_list(dj__cli *cli, const dj__cli_args *args);
+int dj__cli_schema_tables(dj__cli *cli, const dj__cli_args *args);
+int dj__cli_schema_drop(dj__cli *cli, const dj__cli_args *args);
+int dj__cli_query(dj__cli *cli, const dj__cli_args *args);
+int dj__cli_ping(dj__cli *cli, const dj__cli_args *args);
+
+/* ---- reporting (cli_util.c) ---- */
+
+/* Prints "dj: message" and, for server errors, "(errno N, SQLSTATE S)". */
+void dj__cli_report(const dj_error *err);
+/* Reports err and returns DJ__CLI_FAILED: for failures after connecting. */
+int dj__cli_fail(const dj_error *err);
+/* Prints "dj: message", the synopsis (NULL: the general one) and a hint to
+ * --help; returns DJ__CLI_USAGE. */
+int dj__cli_usage_error(const char *synopsis, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* The library's log callback: notices to stderr (none with -q), ud is the dj__cli. */
+void dj__cli_log(dj_log_level level, const char *message, void *ud);
+/* Flushes stdout; a write error turns an OK run into DJ__CLI_FAILED. */
+int dj__cli_finish_output(int exit_code);
+
+/* ---- output in `mysql --batch` form (cli_util.c) ---- */
+
+/* One field: \0 \t \n and \ escaped with a backslash, SQL NULL (p == NULL) as \N. */
+void dj__cli_put_field(FILE *out, const char *p, size_t len);
+/* A NUL-terminated string as one field. */
+void dj__cli_put_text(FILE *out, const char *s);
+/* Fields separated by tabs, ended by a newline. */
+void dj__cli_put_row(FILE *out, const dj_value *values, unsigned count);
+
+/* ---- input (cli_util.c) ---- */
+
+/* Asks for the password on the terminal with echo off (stdin without a
+ * terminal); fills out. Returns 0, or DJ__CLI_USAGE after reporting why not. */
+int dj__cli_read_password(char *out, size_t size);
+/* A dj_confirm_fn: asks prompt + " [yes, No]: " and reads answers from stdin
+ * until one is yes or no (empty = no, end of input = no). ud is the dj__cli. */
+int dj__cli_confirm(const char *prompt, void *ud);
+/* Reads all of stdin into a malloc'ed buffer (NUL-terminated); the caller frees. */
+int dj__cli_read_stdin(char **out, size_t *len);
+
+#endif

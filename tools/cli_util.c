@@ -1,0 +1,325 @@
+/*
+ * cli_util.c - helpers every dj command shares: error reports and notices,
+ * fields written the way `mysql --batch` writes them, and the questions the
+ * tool asks (password, confirmation).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* ---- reporting ---- */
+
+void dj__cli_report(const dj_error *err)
+{
+    const char *message = err->message[0] ? err->message : dj_strerror(err->code);
+    if (err->server_errno)
+        fprintf(stderr, "dj: %s (errno %u, SQLSTATE %s)\n", message, err->server_errno,
+                err->sqlstate[0] ? err->sqlstate : "HY000");
+    else
+        fprintf(stderr, "dj: %s\n", message);
+}
+
+int dj__cli_fail(const dj_error *err)
+{
+    dj__cli_report(err);
+    return DJ__CLI_FAILED;
+}
+
+int dj__cli_usage_error(const char *synopsis, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dj: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: dj [OPTIONS] %s   (see dj --help)\n",
+            synopsis ? synopsis : "COMMAND [ARGS]");
+    return DJ__CLI_USAGE;
+}
+
+void dj__cli_log(dj_log_level level, const char *message, void *ud)
+{
+    const dj__cli *cli = ud;
+    if (level >= DJ_LOG_WARNING)
+        fprintf(stderr, "dj: %s: %s\n", level == DJ_LOG_WARNING ? "warning" : "error", message);
+    else if (!cli->quiet)
+        fprintf(stderr, "%s\n", message);
+}
+
+int dj__cli_finish_output(int exit_code)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        int e = errno;
+        fprintf(stderr, "dj: cannot write the output: %s\n", strerror(e));
+        if (exit_code == DJ__CLI_OK)
+            return DJ__CLI_FAILED;
+    }
+    return exit_code;
+}
+
+/* ---- output ---- */
+
+void dj__cli_put_field(FILE *out, const char *p, size_t len)
+{
+    if (!p) {
+        fputs("\\N", out);
+        return;
+    }
+    size_t plain_from = 0;
+    for (size_t i = 0; i < len; i++) {
+        char code;
+        switch (p[i]) {
+        case '\0': code = '0'; break;
+        case '\t': code = 't'; break;
+        case '\n': code = 'n'; break;
+        case '\\': code = '\\'; break;
+        default: continue;
+        }
+        fwrite(p + plain_from, 1, i - plain_from, out);
+        fputc('\\', out);
+        fputc(code, out);
+        plain_from = i + 1;
+    }
+    fwrite(p + plain_from, 1, len - plain_from, out);
+}
+
+void dj__cli_put_text(FILE *out, const char *s)
+{
+    dj__cli_put_field(out, s, strlen(s));
+}
+
+void dj__cli_put_row(FILE *out, const dj_value *values, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++) {
+        if (i > 0)
+            fputc('\t', out);
+        dj__cli_put_field(out, values[i].ptr, values[i].len);
+    }
+    fputc('\n', out);
+}
+
+/* ---- the password prompt ---- */
+
+/* A signal arriving while echo is off must not leave the terminal mute, so
+ * the handler needs the saved settings; a handler can only reach them here. */
+static int echo_tty_fd = -1;
+static struct termios echo_saved;
+static const int echo_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+static void restore_echo_and_die(int sig)
+{
+    tcsetattr(echo_tty_fd, TCSAFLUSH, &echo_saved);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void set_echo_signal_handlers(void (*handler)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof echo_signals / sizeof echo_signals[0]; i++)
+        sigaction(echo_signals[i], &sa, NULL);
+}
+
+/* Turns echo off on tty; returns 1 when it must be turned back on. */
+static int echo_off(int tty)
+{
+    if (tcgetattr(tty, &echo_saved) != 0)
+        return 0;
+    echo_tty_fd = tty;
+    set_echo_signal_handlers(restore_echo_and_die);
+    struct termios silent = echo_saved;
+    silent.c_lflag &= (tcflag_t) ~(ECHO | ECHOE | ECHOK | ECHONL);
+    if (tcsetattr(tty, TCSAFLUSH, &silent) != 0) {
+        set_echo_signal_handlers(SIG_DFL);
+        return 0;
+    }
+    return 1;
+}
+
+static void echo_on(int tty)
+{
+    tcsetattr(tty, TCSAFLUSH, &echo_saved);
+    set_echo_signal_handlers(SIG_DFL);
+    echo_tty_fd = -1;
+}
+
+/* Overwrites a secret through a volatile pointer, so the stores stay. */
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
+static void write_all(int fd, const char *s)
+{
+    size_t len = strlen(s);
+    while (len > 0) {
+        ssize_t n = write(fd, s, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        s += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Reads one line byte by byte: stdio would buffer what follows it (the SQL of
+ * `dj -p query -`) and keep copies of the password in its buffer. Returns the
+ * length, or -1 when the line does not fit (the rest of it is consumed). */
+static long read_secret_line(int fd, char *out, size_t size)
+{
+    size_t n = 0;
+    int too_long = 0;
+    for (;;) {
+        char c;
+        ssize_t got = read(fd, &c, 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0 || c == '\n')
+            break;
+        if (n + 1 < size)
+            out[n++] = c;
+        else
+            too_long = 1;
+        wipe(&c, 1);
+    }
+    if (n > 0 && out[n - 1] == '\r')
+        n--;
+    out[n] = '\0';
+    if (too_long) {
+        wipe(out, size);
+        return -1;
+    }
+    return (long)n;
+}
+
+int dj__cli_read_password(char *out, size_t size)
+{
+    int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    int restore = 0;
+    if (tty >= 0) {
+        write_all(tty, "Enter password: ");
+        restore = echo_off(tty);
+    }
+    long n = read_secret_line(tty >= 0 ? tty : STDIN_FILENO, out, size);
+    if (tty >= 0) {
+        if (restore)
+            echo_on(tty);
+        write_all(tty, "\n");
+        close(tty);
+    }
+    if (n < 0) {
+        fprintf(stderr, "dj: the password is longer than %zu bytes\n", size - 1);
+        return DJ__CLI_USAGE;
+    }
+    return 0;
+}
+
+/* ---- confirmation ---- */
+
+/* Trims blanks around s in place and lower-cases ASCII letters. */
+static void normalize_answer(char *s)
+{
+    size_t start = 0, end = strlen(s);
+    while (start < end && (s[start] == ' ' || s[start] == '\t'))
+        start++;
+    while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\n' ||
+                           s[end - 1] == '\r'))
+        end--;
+    for (size_t i = start; i < end; i++)
+        s[i - start] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+    s[end - start] = '\0';
+}
+
+/* Reads one line of stdin; a longer line than fits is consumed and comes back
+ * as "?" (not an answer). Returns 0 at the end of input. */
+static int read_answer(char *line, size_t size)
+{
+    if (!fgets(line, (int)size, stdin))
+        return 0;
+    size_t n = strlen(line);
+    if (n > 0 && line[n - 1] != '\n' && !feof(stdin)) {
+        int c;
+        while ((c = getchar()) != EOF && c != '\n')
+            ;
+        strcpy(line, "?");
+    }
+    return 1;
+}
+
+int dj__cli_confirm(const char *prompt, void *ud)
+{
+    const dj__cli *cli = ud;
+    int interactive = isatty(STDIN_FILENO);
+    int show = interactive || !cli->quiet;
+    char line[64];
+    for (;;) {
+        if (show) {
+            fprintf(stderr, "%s [yes, No]: ", prompt);
+            fflush(stderr);
+        }
+        int got = read_answer(line, sizeof line);
+        /* A terminal echoes the answer and its newline; piped answers do not. */
+        if (show && (!interactive || !got))
+            fputc('\n', stderr);
+        if (!got)
+            return 0;
+        normalize_answer(line);
+        if (line[0] == '\0' || strcmp(line, "no") == 0)
+            return 0;
+        if (strcmp(line, "yes") == 0)
+            return 1;
+    }
+}
+
+/* ---- stdin ---- */
+
+int dj__cli_read_stdin(char **out, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fprintf(stderr, "dj: out of memory reading standard input\n");
+        return DJ__CLI_FAILED;
+    }
+    for (;;) {
+        if (n + 1 == cap) {
+            char *bigger = cap > ((size_t)-1) / 2 ? NULL : realloc(buf, cap * 2);
+            if (!bigger) {
+                free(buf);
+                fprintf(stderr, "dj: out of memory reading standard input\n");
+                return DJ__CLI_FAILED;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - 1 - n, stdin);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(stdin)) {
+        int e = errno;
+        free(buf);
+        fprintf(stderr, "dj: cannot read standard input: %s\n", strerror(e));
+        return DJ__CLI_FAILED;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}

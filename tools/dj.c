@@ -1,0 +1,473 @@
+/*
+ * dj.c - the front door of the `dj` tool: global options, the configuration
+ * they override, the command table, help and version, and `dj config`.
+ *
+ * A run is: parse the global options (before the command), find the command,
+ * take its arguments, build the configuration (DataJoint's files and
+ * environment, then the options, which win), connect if the command needs
+ * the server, run it, and wipe the password before exiting.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION DJ_VERSION_STRING
+#endif
+
+/* ---- global options ---- */
+
+typedef enum option_action {
+    SET_KEY,         /* sets the configuration key to the value ("true" for a switch) */
+    PROMPT_PASSWORD, /* -p */
+    BE_QUIET,        /* -q */
+    SHOW_HELP,
+    SHOW_VERSION
+} option_action;
+
+typedef struct global_option {
+    char short_name; /* 0: long form only */
+    const char *long_name;
+    int takes_value;
+    option_action action;
+    const char *key; /* for SET_KEY */
+} global_option;
+
+static const global_option global_options[] = {
+    {'h', "host", 1, SET_KEY, "database.host"},
+    {'P', "port", 1, SET_KEY, "database.port"},
+    {'u', "user", 1, SET_KEY, "database.user"},
+    {'S', "socket", 1, SET_KEY, "database.unix_socket"},
+    {'D', "database", 1, SET_KEY, "database.database"},
+    {0, "tls", 1, SET_KEY, "database.use_tls"},
+    {0, "ca", 1, SET_KEY, "database.tls_ca"},
+    {0, "connect-timeout", 1, SET_KEY, "database.connect_timeout"},
+    {0, "read-timeout", 1, SET_KEY, "database.read_timeout"},
+    {0, "compress", 0, SET_KEY, "database.compress"},
+    {'p', "password", 0, PROMPT_PASSWORD, NULL},
+    {'q', "quiet", 0, BE_QUIET, NULL},
+    {'?', "help", 0, SHOW_HELP, NULL},
+    {'V', "version", 0, SHOW_VERSION, NULL},
+};
+
+#define GLOBAL_OPTION_COUNT (sizeof global_options / sizeof global_options[0])
+
+/* What the global options asked for; values are borrowed from argv. */
+typedef struct invocation {
+    const char *values[GLOBAL_OPTION_COUNT]; /* the last value given for each SET_KEY option */
+    int prompt_password;
+    int quiet;
+    option_action show; /* SHOW_HELP or SHOW_VERSION when asked, else SET_KEY */
+    int next;           /* index of the first argument after the global options */
+} invocation;
+
+/* Records one option (value is NULL for switches). */
+static void take_option(const global_option *o, const char *value, invocation *inv)
+{
+    switch (o->action) {
+    case SET_KEY:
+        inv->values[o - global_options] = value ? value : "true";
+        break;
+    case PROMPT_PASSWORD:
+        inv->prompt_password = 1;
+        break;
+    case BE_QUIET:
+        inv->quiet = 1;
+        break;
+    case SHOW_HELP:
+    case SHOW_VERSION:
+        inv->show = o->action;
+        break;
+    }
+}
+
+static const global_option *find_long(const char *name, size_t len)
+{
+    for (size_t i = 0; i < GLOBAL_OPTION_COUNT; i++)
+        if (strlen(global_options[i].long_name) == len &&
+            strncmp(global_options[i].long_name, name, len) == 0)
+            return &global_options[i];
+    return NULL;
+}
+
+static const global_option *find_short(char c)
+{
+    for (size_t i = 0; i < GLOBAL_OPTION_COUNT; i++)
+        if (global_options[i].short_name == c)
+            return &global_options[i];
+    return NULL;
+}
+
+static int missing_value(const global_option *o, int is_short)
+{
+    if (is_short && o->short_name == 'h')
+        return dj__cli_usage_error(NULL, "option -h needs a host name (-h is --host; for help "
+                                         "use --help)");
+    if (is_short)
+        return dj__cli_usage_error(NULL, "option -%c needs a value", o->short_name);
+    return dj__cli_usage_error(NULL, "option --%s needs a value", o->long_name);
+}
+
+/* "--name=value", "--name value" or "--switch"; *i moves past a separate value. */
+static int parse_long(int argc, char **argv, int *i, invocation *inv)
+{
+    const char *name = argv[*i] + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const global_option *o = find_long(name, len);
+    if (!o)
+        return dj__cli_usage_error(NULL, "unknown option '--%.*s'", (int)len, name);
+    const char *value = NULL;
+    if (o->takes_value) {
+        if (eq)
+            value = eq + 1;
+        else if (*i + 1 < argc)
+            value = argv[++*i];
+        else
+            return missing_value(o, 0);
+    } else if (eq) {
+        return dj__cli_usage_error(NULL, "option --%s takes no value", o->long_name);
+    }
+    take_option(o, value, inv);
+    return DJ__CLI_OK;
+}
+
+/* "-q", "-qp", "-hHOST", "-h HOST", "-P3306"; *i moves past a separate value. */
+static int parse_short(int argc, char **argv, int *i, invocation *inv)
+{
+    for (const char *p = argv[*i] + 1; *p; p++) {
+        const global_option *o = find_short(*p);
+        if (!o)
+            return dj__cli_usage_error(NULL, "unknown option '-%c'", *p);
+        if (o->action == PROMPT_PASSWORD && p[1] != '\0')
+            return dj__cli_usage_error(
+                NULL,
+                "-p takes no value: it asks for the password on the terminal (passwords on "
+                "the command line are visible to other users; use DJ_PASS or a config file)");
+        if (!o->takes_value) {
+            take_option(o, NULL, inv);
+            continue;
+        }
+        if (p[1] != '\0')
+            take_option(o, p + 1, inv);
+        else if (*i + 1 < argc)
+            take_option(o, argv[++*i], inv);
+        else
+            return missing_value(o, 1);
+        break;
+    }
+    return DJ__CLI_OK;
+}
+
+/* Reads the options before the command. Stops at the first non-option, at
+ * "--", or at --help/--version. */
+static int parse_global_options(int argc, char **argv, invocation *inv)
+{
+    memset(inv, 0, sizeof *inv);
+    inv->show = SET_KEY;
+    int i;
+    for (i = 1; i < argc && inv->show == SET_KEY; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (a[0] != '-' || a[1] == '\0')
+            break;
+        int rc = a[1] == '-' ? parse_long(argc, argv, &i, inv) : parse_short(argc, argv, &i, inv);
+        if (rc)
+            return rc;
+    }
+    inv->next = i;
+    return DJ__CLI_OK;
+}
+
+/* ---- commands ---- */
+
+static int show_config(dj__cli *cli, const dj__cli_args *args);
+
+typedef int (*command_fn)(dj__cli *cli, const dj__cli_args *args);
+
+typedef struct command {
+    const char *words;       /* "schema create" */
+    const char *arguments;   /* for usage messages */
+    int positionals;         /* how many arguments it takes */
+    const char *flag_name;   /* its own option, NULL for none */
+    int needs_server;
+    command_fn run;
+} command;
+
+static const command commands[] = {
+    {"schema create", "NAME [--strict-names]", 1, "--strict-names", 1, dj__cli_schema_create},
+    {"schema exists", "NAME", 1, NULL, 1, dj__cli_schema_exists},
+    {"schema list", "", 0, NULL, 1, dj__cli_schema_list},
+    {"schema tables", "NAME [--header]", 1, "--header", 1, dj__cli_schema_tables},
+    {"schema drop", "NAME [--force]", 1, "--force", 1, dj__cli_schema_drop},
+    {"ping", "", 0, NULL, 1, dj__cli_ping},
+    {"query", "SQL|- [--header]", 1, "--header", 1, dj__cli_query},
+    {"config", "", 0, NULL, 0, show_config},
+};
+
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+/* Number of argv words the command's name takes when they match, else 0. */
+static int match_words(const char *words, int argc, char **argv)
+{
+    int used = 0;
+    for (const char *w = words; *w; used++) {
+        size_t len = strcspn(w, " ");
+        if (used >= argc || strlen(argv[used]) != len || strncmp(argv[used], w, len) != 0)
+            return 0;
+        w += len;
+        w += *w == ' ';
+    }
+    return used;
+}
+
+/* Finds the command at argv (argc words left); *used is how many words it took. */
+static int find_command(int argc, char **argv, const command **out, int *used)
+{
+    if (argc == 0)
+        return dj__cli_usage_error(NULL, "no command given");
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        int n = match_words(commands[i].words, argc, argv);
+        if (n > 0) {
+            *out = &commands[i];
+            *used = n;
+            return DJ__CLI_OK;
+        }
+    }
+    if (strcmp(argv[0], "schema") == 0 && argc == 1)
+        return dj__cli_usage_error(NULL, "schema needs a command: create, exists, list, tables "
+                                         "or drop");
+    if (strcmp(argv[0], "schema") == 0)
+        return dj__cli_usage_error(NULL, "unknown schema command '%s'", argv[1]);
+    return dj__cli_usage_error(NULL, "unknown command '%s'", argv[0]);
+}
+
+/* A usage error of one command, shown with that command's synopsis. */
+static int command_usage(const command *c, const char *problem, const char *arg)
+{
+    char synopsis[64];
+    snprintf(synopsis, sizeof synopsis, "%s%s%s", c->words, c->arguments[0] ? " " : "",
+             c->arguments);
+    if (!arg)
+        return dj__cli_usage_error(synopsis, "%s for 'dj %s'", problem, c->words);
+    return dj__cli_usage_error(synopsis, "%s '%s' for 'dj %s'", problem, arg, c->words);
+}
+
+/* Splits what follows the command's words into its option and positionals.
+ * Sets *help when --help appears among them. */
+static int take_command_args(const command *c, int argc, char **argv, dj__cli_args *args,
+                             int *help)
+{
+    memset(args, 0, sizeof *args);
+    int given = 0, options_done = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!options_done && strcmp(a, "--") == 0) {
+            options_done = 1;
+            continue;
+        }
+        if (!options_done && a[0] == '-' && a[1] != '\0') {
+            if (strcmp(a, "--help") == 0 || strcmp(a, "-?") == 0) {
+                *help = 1;
+                return DJ__CLI_OK;
+            }
+            if (c->flag_name && strcmp(a, c->flag_name) == 0) {
+                args->flag[0] = 1;
+                continue;
+            }
+            int is_global = a[1] == '-' ? find_long(a + 2, strcspn(a + 2, "=")) != NULL
+                                        : find_short(a[1]) != NULL;
+            if (is_global)
+                return dj__cli_usage_error(NULL, "%s is a global option: give it before the "
+                                                 "command", a);
+            return command_usage(c, "unknown option", a);
+        }
+        if (given == c->positionals)
+            return command_usage(c, "unexpected argument", a);
+        args->pos[given++] = a;
+    }
+    if (given < c->positionals)
+        return command_usage(c, "missing argument", NULL);
+    return DJ__CLI_OK;
+}
+
+/* ---- configuration ---- */
+
+/* DataJoint's sources first, then the options on the command line. */
+static int build_config(dj__cli *cli, const invocation *inv)
+{
+    dj_error err;
+    dj_config_init(&cli->cfg);
+    if (dj_config_load(&cli->cfg, cli->loaded_from, &err) != 0) {
+        dj__cli_report(&err);
+        return DJ__CLI_USAGE;
+    }
+    for (size_t i = 0; i < GLOBAL_OPTION_COUNT; i++) {
+        const global_option *o = &global_options[i];
+        if (!inv->values[i] || dj_config_set(&cli->cfg, o->key, inv->values[i], &err) == 0)
+            continue;
+        fprintf(stderr, "dj: --%s: %s\n", o->long_name, err.message);
+        return DJ__CLI_USAGE;
+    }
+    cli->quiet = inv->quiet;
+    cli->cfg.log_fn = dj__cli_log;
+    cli->cfg.log_ud = cli;
+    return DJ__CLI_OK;
+}
+
+static int connect_server(dj__cli *cli, const invocation *inv)
+{
+    if (inv->prompt_password) {
+        int rc = dj__cli_read_password(cli->cfg.password, sizeof cli->cfg.password);
+        if (rc)
+            return rc;
+    }
+    dj_error err;
+    if (dj_connect(&cli->conn, &cli->cfg, &err) != 0) {
+        dj__cli_report(&err);
+        return DJ__CLI_CONNECT;
+    }
+    return DJ__CLI_OK;
+}
+
+static int show_config(dj__cli *cli, const dj__cli_args *args)
+{
+    (void)args;
+    if (cli->loaded_from[0]) {
+        fputs("# loaded from: ", stdout);
+        dj__cli_put_text(stdout, cli->loaded_from);
+        fputc('\n', stdout);
+    } else {
+        fputs("# no config file found\n", stdout);
+    }
+    char value[DJ_STATEMENT_MAX];
+    for (const char *const *key = dj_config_keys(); *key; key++) {
+        if (dj_config_get(&cli->cfg, *key, value, sizeof value, 0) != 0)
+            value[0] = '\0';
+        printf("%s\t", *key);
+        dj__cli_put_text(stdout, value);
+        fputc('\n', stdout);
+    }
+    return DJ__CLI_OK;
+}
+
+/* ---- help and version ---- */
+
+static const char help_text[] =
+    "usage: dj [OPTIONS] COMMAND [ARGS]\n"
+    "\n"
+    "Manage DataJoint schemas and run SQL on a MySQL or MariaDB server.\n"
+    "\n"
+    "Commands:\n"
+    "  schema create NAME [--strict-names]\n"
+    "        create a schema; prints created or already exists (--strict-names:\n"
+    "        the name must match ^[a-z][a-z0-9_-]*$)\n"
+    "  schema exists NAME\n"
+    "        prints yes or no; exit status 0 or 1\n"
+    "  schema list\n"
+    "        schema names, one per line\n"
+    "  schema tables NAME [--header]\n"
+    "        table name, tier and class name, tab-separated, one per line\n"
+    "  schema drop NAME [--force]\n"
+    "        drop a schema; while safemode is on, asks first unless --force\n"
+    "        (the answer is read from stdin)\n"
+    "  ping\n"
+    "        check that the server answers\n"
+    "  query SQL [--header]\n"
+    "        run one statement; rows are tab-separated and escaped as mysql\n"
+    "        --batch does, NULL is \\N; an SQL of - is read from stdin\n"
+    "  config\n"
+    "        show the effective configuration (the password masked)\n"
+    "\n"
+    "Options (before the command):\n"
+    "  -h, --host=HOST          server host, host:port or a list h1:p1,h2:p2\n"
+    "  -P, --port=PORT          server port (default 3306)\n"
+    "  -u, --user=USER          user name\n"
+    "  -p, --password           ask for the password on the terminal\n"
+    "  -S, --socket=PATH        connect through this Unix socket\n"
+    "  -D, --database=NAME      default database for the session\n"
+    "      --tls=MODE           disabled, preferred, required, verify_ca or\n"
+    "                           verify_identity\n"
+    "      --ca=FILE            CA certificates for verify_ca and verify_identity\n"
+    "      --connect-timeout=S  seconds to connect and log in (default 10)\n"
+    "      --read-timeout=S     seconds to wait for an answer (default: no limit)\n"
+    "      --compress           use protocol compression\n"
+    "  -q, --quiet              no notices or yes/no answers; only data and errors\n"
+    "  -?, --help               show this help\n"
+    "  -V, --version            show the version and the compiled-in features\n"
+    "Values may follow as --opt=VALUE, --opt VALUE, -oVALUE or -o VALUE.\n"
+    "\n"
+    "Configuration, later sources winning: DataJoint's defaults; the first config\n"
+    "file found of $DJ_CONFIG_FILE, ./dj_local_conf.json, ~/.datajoint_config.json,\n"
+    "datajoint.json in the current directory or a parent; the environment; then the\n"
+    "options above.\n"
+    "\n"
+    "Environment:\n"
+    "  DJ_HOST, DJ_PORT, DJ_USER, DJ_PASS   server, port, user and password\n"
+    "  DJ_USE_TLS                           TLS mode, as --tls\n"
+    "  DJ_CONFIG_FILE                       read this config file and no other\n"
+    "  DJ_CONNECT_TIMEOUT, DJ_TLS_CA        connect timeout (seconds), CA file\n"
+    "  DJ_LOG_LEVEL                         DEBUG, INFO, WARNING or ERROR\n"
+    "\n"
+    "Exit status:\n"
+    "  0  success, or yes\n"
+    "  1  a negative answer: the schema does not exist, or the drop was declined\n"
+    "  2  usage error: bad option, command, argument, name or configuration\n"
+    "  3  could not connect to the server or log in\n"
+    "  4  the server reported an error, or something failed after connecting\n";
+
+static int show_help(void)
+{
+    fputs(help_text, stdout);
+    return DJ__CLI_OK;
+}
+
+static int show_version(void)
+{
+    const char *features = dj_features_string();
+    printf("dj %s (libdatajoint %s)\nfeatures: %s\n", PACKAGE_VERSION, dj_version(),
+           features[0] ? features : "none");
+    return DJ__CLI_OK;
+}
+
+/* ---- main ---- */
+
+static int run(int argc, char **argv, dj__cli *cli)
+{
+    invocation inv;
+    int rc = parse_global_options(argc, argv, &inv);
+    if (rc)
+        return rc;
+    if (inv.show == SHOW_HELP)
+        return show_help();
+    if (inv.show == SHOW_VERSION)
+        return show_version();
+    const command *c = NULL;
+    int used = 0;
+    rc = find_command(argc - inv.next, argv + inv.next, &c, &used);
+    if (rc)
+        return rc;
+    dj__cli_args args;
+    int help = 0;
+    rc = take_command_args(c, argc - inv.next - used, argv + inv.next + used, &args, &help);
+    if (rc || help)
+        return rc ? rc : show_help();
+    rc = build_config(cli, &inv);
+    if (rc == DJ__CLI_OK && c->needs_server)
+        rc = connect_server(cli, &inv);
+    return rc ? rc : c->run(cli, &args);
+}
+
+int main(int argc, char **argv)
+{
+    dj__cli cli;
+    memset(&cli, 0, sizeof cli);
+    int rc = run(argc, argv, &cli);
+    dj_close(cli.conn);
+    dj_config_clear(&cli.cfg);
+    return dj__cli_finish_output(rc);
+}
