@@ -105,6 +105,13 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
         return rc;
     }
 
+    /* Without the lenenc form the response has a one-byte length. */
+    if (!(c->caps & DJ__CLIENT_PLUGIN_AUTH_LENENC) && ctx->out_len > 255) {
+        dj__conn_drop(c);
+        return dj__err(err, DJ_EUNSUPPORTED, "the %zu-byte %s response does not fit a server "
+                                             "without CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA",
+                       ctx->out_len, plugin->name);
+    }
     dj__builder attrs;
     dj__builder_init(&attrs, c->alloc);
     put_connect_attrs(&attrs);

@@ -21,7 +21,8 @@ typedef struct dj__reader {
 
 static inline void dj__reader_init(dj__reader *r, const void *p, size_t len)
 {
-    r->p = (const uint8_t *)p;
+    /* A NULL buffer of length 0 reads as empty; pointer arithmetic on NULL is undefined. */
+    r->p = p ? (const uint8_t *)p : (const uint8_t *)"";
     r->len = len;
     r->pos = 0;
     r->bad = 0;
