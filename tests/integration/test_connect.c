@@ -304,3 +304,25 @@ Test(connect, reconnect_gives_a_new_session)
     cr_expect_eq(is_null, 1);
     dj_close(c);
 }
+
+Test(connect, ipv6_loopback_in_brackets_with_port)
+{
+    /* The harness listens on ::1 whenever the loopback has IPv6; this machine's does. */
+    FILE *f = fopen("/proc/net/if_inet6", "r");
+    cr_assert_not_null(f, "no IPv6 on this machine: /proc/net/if_inet6 is missing");
+    fclose(f);
+    dj_config cfg;
+    itest_config(&cfg);
+    snprintf(cfg.host, sizeof cfg.host, "[::1]:%s", itest_env("DJ_TEST_PORT"));
+    if (dj_features() & DJ_FEATURE_TLS) {
+        char path[1024];
+        cfg.tls_mode = DJ_TLS_VERIFY_IDENTITY;
+        snprintf(cfg.tls_ca, sizeof cfg.tls_ca, "%s", tls_file(path, sizeof path, "ca.pem"));
+    }
+    dj_conn *c = itest_connect_cfg(&cfg);
+    char want[64];
+    snprintf(want, sizeof want, "[::1]:%s", itest_env("DJ_TEST_PORT"));
+    cr_expect_str_eq(dj_peer(c), want);
+    cr_expect_eq(dj_ping(c, NULL), 0);
+    dj_close(c);
+}
