@@ -120,9 +120,11 @@ static char *sql_type_of(dj_heading *h, const dj_value *v)
 static int is_current_timestamp(const char *s)
 {
     static const char word[] = "current_timestamp";
-    for (size_t i = 0; i < sizeof word - 1; i++)
-        if (!s[i] || (s[i] | 0x20) != word[i])
+    for (size_t i = 0; i < sizeof word - 1; i++) {
+        char c = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+        if (c != word[i])
             return 0;
+    }
     return 1;
 }
 
