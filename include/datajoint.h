@@ -588,7 +588,15 @@ typedef struct dj_foreign_key {
     const char *const *parent_attributes;
 } dj_foreign_key;
 
-/* The attributes of a table in declaration order, its comment and foreign keys. */
+/* A secondary index (unique or not) of a heading, its attributes in order. */
+typedef struct dj_index {
+    int unique;
+    size_t count;
+    const char *const *attributes;
+} dj_index;
+
+/* The attributes of a table in declaration order, its comment, foreign keys
+ * and secondary indexes. */
 typedef struct dj_heading dj_heading;
 
 DJ_API size_t dj_heading_count(const dj_heading *h);
@@ -602,6 +610,10 @@ DJ_API size_t dj_heading_primary_key_count(const dj_heading *h);
 DJ_API const char *dj_heading_comment(const dj_heading *h);
 DJ_API size_t dj_heading_foreign_key_count(const dj_heading *h);
 DJ_API const dj_foreign_key *dj_heading_foreign_key(const dj_heading *h, size_t i);
+/* Secondary indexes (the primary key is not one), including those the server
+ * made for foreign keys. */
+DJ_API size_t dj_heading_index_count(const dj_heading *h);
+DJ_API const dj_index *dj_heading_index(const dj_heading *h, size_t i);
 
 /* Context (dj_context, declared with the schema options): a name -> table
  * registry that resolves "-> Name" in definitions before the schema's own

@@ -302,6 +302,8 @@ static int compile_foreign_key(compiler *c, const dj__def_line *l, dj__parent_fn
         put(&c->indexes, "UNIQUE INDEX (");
         put_ident_list(&c->indexes, names, k);
         dj__put_u8(&c->indexes, ')');
+        if ((rc = dj__heading_add_index(c->h, 1, names, k, err)) != 0)
+            return rc;
     }
     return dj__heading_add_foreign_key(c->h, parent->schema_name, parent->table_name, names,
                                        pnames, k, err);
@@ -322,7 +324,7 @@ static int compile_index(compiler *c, const dj__def_line *l, dj_error *err)
     put(b, ix->unique ? "unique index (" : "index (");
     put_ident_list(b, attrs, ix->attr_count);
     dj__put_u8(b, ')');
-    return 0;
+    return dj__heading_add_index(c->h, ix->unique, attrs, ix->attr_count, err);
 }
 
 /* ---- the statement ---- */

@@ -2,7 +2,8 @@
  * describe.c - a table's heading written back in DataJoint's definition
  * syntax, as dj.Table.describe() does: the comment, the primary key, "---",
  * the rest; a foreign key is written "-> Parent" (or Parent.proj(new="old"))
- * where its last attribute appears, instead of its attributes.
+ * where its last attribute appears, instead of its attributes, with
+ * [nullable] and [unique] as they apply; the other indexes come last.
  */
 #include "dj/heading.h"
 #include "wire/buf.h"
@@ -45,13 +46,47 @@ static size_t fk_last(const dj_heading *h, const dj_foreign_key *fk)
     return last;
 }
 
+/* Whether an index has exactly the foreign key's attributes, in order. */
+static int same_columns(const dj_index *ix, const dj_foreign_key *fk)
+{
+    if (ix->count != fk->count)
+        return 0;
+    for (size_t i = 0; i < ix->count; i++)
+        if (strcmp(ix->attributes[i], fk->attributes[i]) != 0)
+            return 0;
+    return 1;
+}
+
+/* The index that belongs to a foreign key (the server's, or [unique]'s). */
+static const dj_index *index_of(const dj_heading *h, const dj_foreign_key *fk)
+{
+    for (size_t i = 0; i < h->index_count; i++)
+        if (same_columns(&h->indexes[i], fk))
+            return &h->indexes[i];
+    return NULL;
+}
+
+static int belongs_to_foreign_key(const dj_heading *h, const dj_index *ix)
+{
+    for (size_t i = 0; i < h->fk_count; i++)
+        if (same_columns(ix, &h->fks[i]))
+            return 1;
+    return 0;
+}
+
 static void put_reference(dj__builder *b, const dj_heading *h, const dj_foreign_key *fk)
 {
     int nullable = 0;
     for (size_t i = 0; i < h->count; i++)
         if (fk_has(fk, h->attrs[i].name) && h->attrs[i].nullable)
             nullable = 1;
-    put(b, nullable ? "-> [nullable] " : "-> ");
+    const dj_index *ix = index_of(h, fk);
+    int unique = ix && ix->unique;
+    put(b, "->");
+    if (nullable || unique) {
+        put(b, nullable && unique ? " [nullable, unique]" : nullable ? " [nullable]" : " [unique]");
+    }
+    dj__put_u8(b, ' ');
     char class_name[2 * DJ_NAME_MAX];
     if (dj_table_to_class(fk->parent_table, class_name, sizeof class_name, NULL) != 0)
         dj__snprintf(class_name, sizeof class_name, "`%s`", fk->parent_table);
@@ -152,6 +187,18 @@ int dj_table_describe(const dj_table *t, char *out, size_t outsize, size_t *need
         }
         if (!inherited)
             put_attribute(&b, a);
+    }
+    for (size_t i = 0; i < h->index_count; i++) {
+        const dj_index *ix = &h->indexes[i];
+        if (belongs_to_foreign_key(h, ix))
+            continue;
+        put(&b, ix->unique ? "UNIQUE INDEX (" : "INDEX (");
+        for (size_t k = 0; k < ix->count; k++) {
+            if (k)
+                put(&b, ", ");
+            put(&b, ix->attributes[k]);
+        }
+        put(&b, ")\n");
     }
     dj__put_u8(&b, 0);
     int rc = 0;

@@ -55,6 +55,7 @@ void dj__heading_free(dj_heading *h)
     dj__free(h->alloc, h->owned);
     dj__free(h->alloc, h->attrs);
     dj__free(h->alloc, h->fks);
+    dj__free(h->alloc, h->indexes);
     dj__free(h->alloc, h);
 }
 
@@ -117,6 +118,21 @@ int dj__heading_add_foreign_key(dj_heading *h, const char *parent_schema,
     return 0;
 }
 
+int dj__heading_add_index(dj_heading *h, int unique, const char *const *attrs, size_t count,
+                          dj_error *err)
+{
+    void *items = h->indexes;
+    int rc = grow(h, &items, &h->index_cap, h->index_count, sizeof *h->indexes, err);
+    if (rc)
+        return rc;
+    h->indexes = items;
+    dj_index ix = {.unique = unique, .count = count, .attributes = copy_names(h, attrs, count)};
+    if (!ix.attributes)
+        return dj__err(err, DJ_ENOMEM, "out of memory building a heading");
+    h->indexes[h->index_count++] = ix;
+    return 0;
+}
+
 int dj__heading_split_comment(dj_heading *h, dj_attribute *a, const char *comment,
                               dj_error *err)
 {
@@ -164,4 +180,11 @@ size_t dj_heading_foreign_key_count(const dj_heading *h) { return h ? h->fk_coun
 const dj_foreign_key *dj_heading_foreign_key(const dj_heading *h, size_t i)
 {
     return h && i < h->fk_count ? &h->fks[i] : NULL;
+}
+
+size_t dj_heading_index_count(const dj_heading *h) { return h ? h->index_count : 0; }
+
+const dj_index *dj_heading_index(const dj_heading *h, size_t i)
+{
+    return h && i < h->index_count ? &h->indexes[i] : NULL;
 }

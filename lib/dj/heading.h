@@ -16,6 +16,8 @@ struct dj_heading {
     size_t count, cap;
     dj_foreign_key *fks;
     size_t fk_count, fk_cap;
+    dj_index *indexes;
+    size_t index_count, index_cap;
     void **owned;              /* every string and array above, freed together */
     size_t owned_count, owned_cap;
 };
@@ -31,6 +33,9 @@ int dj__heading_add_attribute(dj_heading *h, const dj_attribute *a, dj_error *er
 int dj__heading_add_foreign_key(dj_heading *h, const char *parent_schema,
                                 const char *parent_table, const char *const *attrs,
                                 const char *const *parent_attrs, size_t count, dj_error *err);
+/* Appends a secondary index with count attributes (names copied). */
+int dj__heading_add_index(dj_heading *h, int unique, const char *const *attrs, size_t count,
+                          dj_error *err);
 /* Splits a column comment ":type:rest" into the heading's type and comment. */
 int dj__heading_split_comment(dj_heading *h, dj_attribute *a, const char *comment,
                               dj_error *err);

@@ -194,63 +194,70 @@ static int column_row(void *ud, const dj_value *v, dj_error *err)
     return rc ? rc : dj__heading_add_attribute(h, &a, err);
 }
 
-/* The foreign key being collected: rows of one constraint come together. */
-#define FK_MAX_COLUMNS 64
-typedef struct fk_rows {
+/* Rows of one foreign key or index come together (ORDER BY its name); they
+ * are collected here and added to the heading when the name changes. */
+#define GROUP_MAX_COLUMNS 64
+typedef struct grouped_rows {
     dj_heading *h;
-    const char *constraint;
+    int foreign_keys;          /* collecting foreign keys, else indexes */
+    const char *name;          /* constraint or index name, NULL when none is open */
     const char *parent_schema, *parent_table;
-    const char *attrs[FK_MAX_COLUMNS];
-    const char *parent_attrs[FK_MAX_COLUMNS];
+    int unique;
+    const char *attrs[GROUP_MAX_COLUMNS];
+    const char *parent_attrs[GROUP_MAX_COLUMNS];
     size_t n;
-} fk_rows;
+} grouped_rows;
 
-static int fk_flush(fk_rows *f, dj_error *err)
+static int group_flush(grouped_rows *g, dj_error *err)
 {
-    if (!f->constraint || f->n == 0)
-        return 0;
-    int rc = dj__heading_add_foreign_key(f->h, f->parent_schema, f->parent_table, f->attrs,
-                                         f->parent_attrs, f->n, err);
-    f->n = 0;
-    f->constraint = NULL;
+    int rc = 0;
+    if (g->name && g->n && g->foreign_keys)
+        rc = dj__heading_add_foreign_key(g->h, g->parent_schema, g->parent_table, g->attrs,
+                                         g->parent_attrs, g->n, err);
+    else if (g->name && g->n)
+        rc = dj__heading_add_index(g->h, g->unique, g->attrs, g->n, err);
+    g->n = 0;
+    g->name = NULL;
     return rc;
 }
 
-/* constraint_name, column_name, referenced_table_schema, referenced_table_name,
- * referenced_column_name */
-static int fk_row(void *ud, const dj_value *v, dj_error *err)
+/* The start of a query (v == NULL) or a row: name, column, then either the
+ * parent's schema, table and column or the index's non_unique. */
+static int group_row(void *ud, const dj_value *v, dj_error *err)
 {
-    fk_rows *f = ud;
-    dj_heading *h = f->h;
+    grouped_rows *g = ud;
+    dj_heading *h = g->h;
     if (!v) {
-        h->fk_count = 0;
-        f->n = 0;
-        f->constraint = NULL;
+        *(g->foreign_keys ? &h->fk_count : &h->index_count) = 0;
+        g->n = 0;
+        g->name = NULL;
         return 0;
     }
-    for (size_t i = 0; i < 5; i++)
+    size_t columns = g->foreign_keys ? 5 : 3;
+    for (size_t i = 0; i < columns; i++)
         if (!v[i].ptr)
             return 0;
-    if (f->constraint && !value_is(&v[0], f->constraint)) {
-        int rc = fk_flush(f, err);
+    if (g->name && !value_is(&v[0], g->name)) {
+        int rc = group_flush(g, err);
         if (rc)
             return rc;
     }
-    if (!f->constraint) {
-        f->constraint = value_copy(h, &v[0]);
-        f->parent_schema = value_copy(h, &v[2]);
-        f->parent_table = value_copy(h, &v[3]);
-        if (!f->constraint || !f->parent_schema || !f->parent_table)
+    if (!g->name) {
+        g->name = value_copy(h, &v[0]);
+        g->parent_schema = g->foreign_keys ? value_copy(h, &v[2]) : "";
+        g->parent_table = g->foreign_keys ? value_copy(h, &v[3]) : "";
+        g->unique = !g->foreign_keys && value_is(&v[2], "0");
+        if (!g->name || !g->parent_schema || !g->parent_table)
             return oom(err);
     }
-    if (f->n == FK_MAX_COLUMNS)
-        return dj__err(err, DJ_ETOOBIG, "foreign key %s has more than %d columns", f->constraint,
-                       FK_MAX_COLUMNS);
-    f->attrs[f->n] = value_copy(h, &v[1]);
-    f->parent_attrs[f->n] = value_copy(h, &v[4]);
-    if (!f->attrs[f->n] || !f->parent_attrs[f->n])
+    if (g->n == GROUP_MAX_COLUMNS)
+        return dj__err(err, DJ_ETOOBIG, "key %s has more than %d columns", g->name,
+                       GROUP_MAX_COLUMNS);
+    g->attrs[g->n] = value_copy(h, &v[1]);
+    g->parent_attrs[g->n] = g->foreign_keys ? value_copy(h, &v[4]) : "";
+    if (!g->attrs[g->n] || !g->parent_attrs[g->n])
         return oom(err);
-    f->n++;
+    g->n++;
     return 0;
 }
 
@@ -272,7 +279,7 @@ int dj__heading_load(dj_conn *conn, const char *schema, const char *table, dj_he
                         "extra, column_comment",
                         "columns", " ORDER BY ordinal_position", column_row, &cr, NULL, err);
     /* ibfk_10 sorts after ibfk_9 when the length goes first. */
-    fk_rows f = {.h = h};
+    grouped_rows g = {.h = h, .foreign_keys = 1};
     if (rc == 0)
         rc = query_rows(conn, h,
                         "constraint_name, column_name, referenced_table_schema, "
@@ -280,9 +287,16 @@ int dj__heading_load(dj_conn *conn, const char *schema, const char *table, dj_he
                         "key_column_usage",
                         " AND referenced_table_name IS NOT NULL ORDER BY "
                         "LENGTH(constraint_name), constraint_name, ordinal_position",
-                        fk_row, &f, NULL, err);
+                        group_row, &g, NULL, err);
     if (rc == 0)
-        rc = fk_flush(&f, err);
+        rc = group_flush(&g, err);
+    grouped_rows ix = {.h = h};
+    if (rc == 0)
+        rc = query_rows(conn, h, "index_name, column_name, non_unique", "statistics",
+                        " AND index_name <> 'PRIMARY' ORDER BY index_name, seq_in_index",
+                        group_row, &ix, NULL, err);
+    if (rc == 0)
+        rc = group_flush(&ix, err);
     if (rc) {
         dj__heading_free(h);
         return rc;
