@@ -459,8 +459,10 @@ static const char help_text[] =
     "\n"
     "Exit status:\n"
     "  0  success, or yes\n"
-    "  1  a negative answer: the schema does not exist, or the drop was declined\n"
-    "  2  usage error: bad option, command, argument, name or configuration\n"
+    "  1  a negative answer: the schema or table does not exist, or the drop was\n"
+    "     declined\n"
+    "  2  usage error: bad option, command, argument, name, table definition or\n"
+    "     configuration\n"
     "  3  could not connect to the server or log in\n"
     "  4  the server reported an error, or something failed after connecting\n";
 

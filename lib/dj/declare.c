@@ -53,6 +53,19 @@ static void put_comment_text(dj__builder *b, const char *s)
     }
 }
 
+/* ` COMMENT "<:type:>comment"`; type NULL for none. */
+static void put_comment(dj__builder *b, const char *type, const char *comment)
+{
+    put(b, " COMMENT \"");
+    if (type) {
+        dj__put_u8(b, ':');
+        put(b, type);
+        dj__put_u8(b, ':');
+    }
+    put_comment_text(b, comment);
+    dj__put_u8(b, '"');
+}
+
 /* Starts the next item of the column list. */
 static void next_item(dj__builder *b)
 {
@@ -188,16 +201,8 @@ static int compile_attribute(compiler *c, const dj__def_line *l, dj_error *err)
         put(b, " NOT NULL");
     }
     int special = a->type_class == DJ__TYPE_SPECIAL;
-    if (special || a->comment[0]) {
-        put(b, " COMMENT \"");
-        if (special) {
-            dj__put_u8(b, ':');
-            put(b, a->type);
-            dj__put_u8(b, ':');
-        }
-        put_comment_text(b, a->comment);
-        dj__put_u8(b, '"');
-    }
+    if (special || a->comment[0])
+        put_comment(b, special ? a->type : NULL, a->comment);
     ha.name = dj__heading_strndup(h, a->name, strlen(a->name));
     ha.sql_type = server_type(h, a->sql_type);
     ha.comment = dj__heading_strndup(h, a->comment, strlen(a->comment));
@@ -234,15 +239,9 @@ static int inherit(compiler *c, const dj_attribute *pa, const char *name, const 
     put_ident(b, name);
     dj__put_u8(b, ' ');
     put(b, pa->sql_type);
-    put(b, nullable ? " COMMENT \"" : " NOT NULL COMMENT \"");
-    int special = strcmp(pa->type, pa->sql_type) != 0;
-    if (special) {
-        dj__put_u8(b, ':');
-        put(b, pa->type);
-        dj__put_u8(b, ':');
-    }
-    put_comment_text(b, pa->comment);
-    dj__put_u8(b, '"');
+    if (!nullable)
+        put(b, " NOT NULL");
+    put_comment(b, strcmp(pa->type, pa->sql_type) != 0 ? pa->type : NULL, pa->comment);
     dj_attribute ha = *pa;
     ha.name = dj__heading_strndup(c->h, name, strlen(name));
     if (!ha.name)

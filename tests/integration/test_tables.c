@@ -10,25 +10,11 @@
 #define _XOPEN_SOURCE 700
 
 #include "itest.h"
+#include "../ddl_fixture.h"
 
 #include <sys/wait.h>
 
 /* ---- helpers ---- */
-
-static char *read_fixture(const char *name)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", DJ_DDL_DIR, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open fixture %s", path);
-    size_t cap = 1 << 16;
-    char *buf = malloc(cap);
-    cr_assert_not_null(buf);
-    size_t n = fread(buf, 1, cap - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
-}
 
 /* A fresh schema with create_tables as given; the name goes to name. */
 static dj_schema *new_schema(dj_conn *c, const char *base, int create_tables, char *name,
@@ -51,6 +37,14 @@ static void drop_schema(dj_conn *c, const char *name)
     char sql[256];
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS `%s`", name);
     itest_exec(c, sql);
+}
+
+/* Closes the schema, drops it and closes the connection. */
+static void finish(dj_conn *c, dj_schema *s, const char *name)
+{
+    dj_schema_close(s);
+    drop_schema(c, name);
+    dj_close(c);
 }
 
 static dj_table *declare_ok(dj_schema *s, const char *cls, dj_tier tier, const char *def)
@@ -96,9 +90,7 @@ static void expect_definition_error(const char *def, const char *needle)
     cr_assert(strstr(err.message, needle), "message \"%s\" lacks \"%s\"", err.message, needle);
     cr_assert_null(t);
     cr_assert_not(table_exists(c, name, "bad"));
-    dj_schema_close(s);
-    drop_schema(c, name);
-    dj_close(c);
+    finish(c, s, name);
 }
 
 /* ---- the fixtures through the server ---- */
@@ -117,48 +109,15 @@ static const struct {
 };
 #define FIXTURES (sizeof fixtures / sizeof fixtures[0])
 
-/* The CREATE TABLE statements of declared.sql (without ~log), <schema> replaced. */
-static size_t expected_statements(const char *schema, char **out)
-{
-    char *text = read_fixture("declared.sql");
-    char *p = strchr(strstr(text, "\n## ") + 1, '\n');
-    size_t count = 0;
-    while (p && *p && count < FIXTURES) {
-        while (*p == '\n')
-            p++;
-        char *end = strstr(p, "\n\n");
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        while (len && p[len - 1] == '\n')
-            len--;
-        char *stmt = calloc(1, len + 1024);
-        size_t o = 0;
-        for (size_t i = 0; i < len; i++) {
-            if (strncmp(p + i, "<schema>", 8) == 0) {
-                o += (size_t)sprintf(stmt + o, "`%s`", schema);
-                i += 7;
-            } else {
-                stmt[o++] = p[i];
-            }
-        }
-        if (strncmp(stmt, "CREATE TABLE", 12) == 0 && !strstr(stmt, "`~log`"))
-            out[count++] = stmt;
-        else
-            free(stmt);
-        p = end;
-    }
-    free(text);
-    return count;
-}
-
 Test(tables, declares_the_fixtures_with_datajoint_0_14_statements)
 {
     dj_conn *c = itest_connect();
     char name[128];
     dj_schema *s = new_schema(c, "fixtures", 1, name, sizeof name);
     char *expected[FIXTURES];
-    cr_assert_eq(expected_statements(name, expected), FIXTURES);
+    cr_assert_eq(ddl_expected_statements(name, expected, FIXTURES), FIXTURES);
     for (size_t i = 0; i < FIXTURES; i++) {
-        char *def = read_fixture(fixtures[i].file);
+        char *def = ddl_read(fixtures[i].file);
         char sql[8192];
         dj_error err;
         int rc = dj_table_declaration_sql(s, fixtures[i].cls, fixtures[i].tier, def, sql,
@@ -175,9 +134,7 @@ Test(tables, declares_the_fixtures_with_datajoint_0_14_statements)
         free(def);
         free(expected[i]);
     }
-    dj_schema_close(s);
-    drop_schema(c, name);
-    dj_close(c);
+    finish(c, s, name);
 }
 
 Test(tables, reads_back_the_heading_of_a_table_declared_here)
@@ -186,7 +143,7 @@ Test(tables, reads_back_the_heading_of_a_table_declared_here)
     char name[128];
     dj_schema *s = new_schema(c, "heading", 1, name, sizeof name);
     for (size_t i = 0; i < 3; i++) {
-        char *def = read_fixture(fixtures[i].file);
+        char *def = ddl_read(fixtures[i].file);
         dj_table_close(declare_ok(s, fixtures[i].cls, fixtures[i].tier, def));
         free(def);
     }
@@ -230,9 +187,7 @@ Test(tables, reads_back_the_heading_of_a_table_declared_here)
     cr_assert_eq(a->default_kind, DJ_DEFAULT_LITERAL);
     cr_assert_str_eq(a->default_value, "");
     dj_table_close(t);
-    dj_schema_close(s);
-    drop_schema(c, name);
-    dj_close(c);
+    finish(c, s, name);
 }
 
 Test(tables, keeps_special_types_and_defaults_in_the_heading)
@@ -260,9 +215,7 @@ Test(tables, keeps_special_types_and_defaults_in_the_heading)
     cr_assert_str_eq(attr(t, "t3")->sql_type, "datetime(3)");
     cr_assert(attr(t, "t3")->nullable);
     dj_table_close(t);
-    dj_schema_close(s);
-    drop_schema(c, name);
-    dj_close(c);
+    finish(c, s, name);
 }
 
 Test(tables, opens_an_existing_table_without_sending_create)
@@ -275,9 +228,7 @@ Test(tables, opens_an_existing_table_without_sending_create)
     cr_assert_eq(dj_table_created(t), 0);
     cr_assert_eq(dj_heading_count(dj_table_heading(t)), 1, "the existing table is kept as is");
     dj_table_close(t);
-    dj_schema_close(s);
-    drop_schema(c, name);
-    dj_close(c);
+    finish(c, s, name);
 }
 
 /* ---- errors ---- */
@@ -330,9 +281,7 @@ Test(table_errors, create_tables_false_is_not_defined_and_creates_nothing)
     t = declare_ok(s, "Session", DJ_TIER_MANUAL, "session_id : int\n");
     cr_assert_eq(dj_table_created(t), 0);
     dj_table_close(t);
-    dj_schema_close(s);
-    drop_schema(c, name);
-    dj_close(c);
+    finish(c, s, name);
 }
 
 Test(table_errors, declaring_inside_a_transaction_is_refused)
@@ -349,9 +298,7 @@ Test(table_errors, declaring_inside_a_transaction_is_refused)
                                   "inside a populate/make call");
     cr_assert_eq(dj_transaction_cancel(c, &err), 0, "%s", err.message);
     cr_assert_not(table_exists(c, name, "session"));
-    dj_schema_close(s);
-    drop_schema(c, name);
-    dj_close(c);
+    finish(c, s, name);
 }
 
 Test(table_errors, access_denied_on_create_table_is_reported)
@@ -451,9 +398,7 @@ Test(tables, declares_part_tables_referring_to_master)
     /* a part of a missing master */
     rc = dj_table_declare(s, "Nope.Part", DJ_TIER_PART, "-> master\nx : int\n", &t, &err);
     cr_assert_eq(rc, DJ_ETABLE_MISSING, "%d %s", rc, err.message);
-    dj_schema_close(s);
-    drop_schema(c, name);
-    dj_close(c);
+    finish(c, s, name);
 }
 
 /* ---- tables made by others ---- */
@@ -477,7 +422,7 @@ Test(tables, opens_tables_created_with_plain_sql_in_datajoint_form)
     char name[128];
     dj_schema *s = new_schema(c, "plain", 1, name, sizeof name);
     char *expected[FIXTURES];
-    cr_assert_eq(expected_statements(name, expected), FIXTURES);
+    cr_assert_eq(ddl_expected_statements(name, expected, FIXTURES), FIXTURES);
     for (size_t i = 0; i < FIXTURES; i++) {
         mariadb_exec(name, expected[i]);
         free(expected[i]);
@@ -508,9 +453,7 @@ Test(tables, opens_tables_created_with_plain_sql_in_datajoint_form)
     cr_assert_str_eq(attr(t, "label")->default_value, "it's");
     cr_assert_str_eq(dj_heading_comment(dj_table_heading(t)), "tokens");
     dj_table_close(t);
-    dj_schema_close(s);
-    drop_schema(c, name);
-    dj_close(c);
+    finish(c, s, name);
 }
 
 /* ---- the CLI in a new process ---- */
@@ -567,7 +510,5 @@ Test(tables, cli_declares_a_child_of_a_table_declared_earlier)
     cr_assert_eq(dj_table_open(s, "Session", DJ_TIER_MANUAL, &t, &err), 0, "%s", err.message);
     cr_assert_str_eq(dj_heading_foreign_key(dj_table_heading(t), 0)->parent_table, "mouse");
     dj_table_close(t);
-    dj_schema_close(s);
-    drop_schema(c, name);
-    dj_close(c);
+    finish(c, s, name);
 }

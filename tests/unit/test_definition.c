@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ddl_fixture.h"
 #include "dj/declare.h"
 
 #define SCHEMA "djtest"
@@ -96,56 +97,6 @@ static void expect_contains(const char *sql, const char *needle)
 
 /* ---- the fixtures of datajoint-python 0.14 ---- */
 
-static char *read_fixture(const char *name)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", DJ_DDL_DIR, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open fixture %s", path);
-    static char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    char *copy = strdup(buf);
-    cr_assert_not_null(copy);
-    return copy;
-}
-
-/* The statements of declared.sql after the "## CREATE" heading, with
- * <schema> replaced; separated by blank lines. */
-static size_t expected_statements(char **out, size_t max)
-{
-    char *text = read_fixture("declared.sql");
-    char *p = strstr(text, "\n## ");
-    cr_assert_not_null(p);
-    p = strchr(p + 1, '\n');
-    size_t count = 0;
-    while (p && *p && count < max) {
-        while (*p == '\n')
-            p++;
-        char *end = strstr(p, "\n\n");
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        while (len && p[len - 1] == '\n')
-            len--;
-        char stmt[8192] = "";
-        size_t o = 0;
-        for (size_t i = 0; i < len && o + 16 < sizeof stmt; i++) {
-            if (strncmp(p + i, "<schema>", 8) == 0) {
-                o += (size_t)snprintf(stmt + o, sizeof stmt - o, "`%s`", SCHEMA);
-                i += 7;
-            } else {
-                stmt[o++] = p[i];
-            }
-        }
-        stmt[o] = '\0';
-        if (len && strncmp(stmt, "CREATE TABLE", 12) == 0 && !strstr(stmt, "`~log`"))
-            out[count++] = strdup(stmt);
-        p = end;
-    }
-    free(text);
-    return count;
-}
-
 Test(declare, reproduces_datajoint_0_14_statements_byte_for_byte)
 {
     static const struct {
@@ -159,11 +110,11 @@ Test(declare, reproduces_datajoint_0_14_statements_byte_for_byte)
         {"Activity", "__activity", "Activity.def", NULL},
     };
     char *expected[16];
-    size_t n = expected_statements(expected, 16);
+    size_t n = ddl_expected_statements(SCHEMA, expected, 16);
     cr_assert_eq(n, sizeof fixtures / sizeof fixtures[0], "declared.sql has %zu statements", n);
     pipeline p = {0};
     for (size_t i = 0; i < n; i++) {
-        char *text = read_fixture(fixtures[i].file);
+        char *text = ddl_read(fixtures[i].file);
         char *sql;
         dj_error err;
         p.master = fixtures[i].master;
