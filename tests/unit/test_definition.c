@@ -308,3 +308,108 @@ Test(definition_errors, unsupported_dependency_expression)
 {
     expect_error("id : int\n---\n-> Parent & 'x=1'\n", "line 3: Dependency");
 }
+
+/* ---- robustness ---- */
+
+/* Every byte of every fixture replaced by characters the grammar cares
+ * about: parsing and compiling either succeed or fail cleanly (the
+ * sanitizer and valgrind runs catch what an assertion cannot). */
+Test(robustness, survives_every_single_byte_mutation_of_the_fixtures)
+{
+    static const char *const files[] = {"Sex.def", "Animal.def", "Experiment.def"};
+    static const char *const classes[] = {"Sex", "Animal", "Experiment"};
+    static const char replacements[] = "#:=-[]>(),'\"\n x";
+    pipeline p = {0};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char *text = ddl_read(files[f]);
+        size_t n = strlen(text);
+        char *sql;
+        dj_error err;
+        for (size_t i = 0; i < n; i++) {
+            char saved = text[i];
+            for (const char *r = replacements; *r; r++) {
+                text[i] = *r;
+                int rc = compile_in(&p, "M", "m", text, &sql, &err);
+                cr_assert(rc == 0 || rc == DJ_EDEFINITION || rc == DJ_ENAME, "rc %d", rc);
+                if (rc == 0)
+                    dj__heading_free(p.headings[--p.count]);
+                free(sql);
+            }
+            text[i] = saved;
+        }
+        /* The fixture itself joins the pipeline: the next ones refer to it. */
+        cr_assert_eq(compile_in(&p, classes[f], classes[f], text, &sql, &err), 0, "%s",
+                     err.message);
+        free(sql);
+        free(text);
+    }
+    pipeline_free(&p);
+}
+
+/* An allocator that fails the n-th allocation. */
+typedef struct failing {
+    long left;
+    long live;
+} failing;
+
+static void *fail_malloc(size_t n, void *ud)
+{
+    failing *f = ud;
+    if (f->left-- == 0)
+        return NULL;
+    f->live++;
+    return malloc(n);
+}
+
+static void *fail_realloc(void *p, size_t n, void *ud)
+{
+    failing *f = ud;
+    if (f->left-- == 0)
+        return NULL;
+    if (!p)
+        f->live++;
+    return realloc(p, n);
+}
+
+static void fail_free(void *p, void *ud)
+{
+    failing *f = ud;
+    if (p)
+        f->live--;
+    free(p);
+}
+
+Test(robustness, every_allocation_failure_is_reported_and_frees_everything)
+{
+    const char *text = "# t\nid : int unsigned auto_increment # key\n---\n-> [unique] Parent\n"
+                       "-> Parent.proj(other='pid')\nv = 'x' : varchar(8)\nw : uuid\n"
+                       "index (v, w)\n";
+    pipeline p = {0};
+    char *psql;
+    dj_error err;
+    cr_assert_eq(compile_in(&p, "Parent", "parent", "pid : int # parent\n", &psql, &err), 0);
+    free(psql);
+    int succeeded = 0;
+    for (long k = 0; k < 10000 && !succeeded; k++) {
+        failing f = {.left = k, .live = 0};
+        dj_allocator a = {fail_malloc, fail_realloc, fail_free, &f};
+        dj__definition def;
+        int rc = dj__definition_parse(text, &a, &def, &err);
+        char *sql = NULL;
+        dj_heading *h = NULL;
+        if (rc == 0) {
+            rc = dj__declare_compile(&def, SCHEMA, "t", lookup, &p, &a, &sql, &h, &err);
+            dj__definition_free(&def);
+        }
+        cr_assert(rc == 0 || rc == DJ_ENOMEM, "failure %ld gave %d %s", k, rc, err.message);
+        if (rc == 0) {
+            succeeded = 1;
+            cr_assert_eq(dj_heading_count(h), 5);
+            dj__heading_free(h);
+            dj__free(&a, sql);
+        }
+        cr_assert_eq(f.live, 0, "failure %ld leaked %ld blocks", k, f.live);
+    }
+    cr_assert(succeeded);
+    pipeline_free(&p);
+}
