@@ -512,3 +512,51 @@ Test(tables, cli_declares_a_child_of_a_table_declared_earlier)
     dj_table_close(t);
     finish(c, s, name);
 }
+
+/* ---- describe, declared again ---- */
+
+static void expect_same_heading(const dj_table *a, const dj_table *b)
+{
+    const dj_heading *ha = dj_table_heading(a), *hb = dj_table_heading(b);
+    cr_assert_eq(dj_heading_count(ha), dj_heading_count(hb), "%s", dj_table_name(a));
+    cr_assert_str_eq(dj_heading_comment(ha), dj_heading_comment(hb));
+    for (size_t i = 0; i < dj_heading_count(ha); i++) {
+        const dj_attribute *x = dj_heading_attribute(ha, i), *y = dj_heading_attribute(hb, i);
+        cr_assert_str_eq(x->name, y->name);
+        cr_assert_str_eq(x->sql_type, y->sql_type, "%s.%s", dj_table_name(a), x->name);
+        cr_assert_str_eq(x->type, y->type);
+        cr_assert_str_eq(x->comment, y->comment);
+        cr_assert_eq(x->in_key, y->in_key);
+        cr_assert_eq(x->nullable, y->nullable);
+        cr_assert_eq(x->default_kind, y->default_kind, "%s.%s", dj_table_name(a), x->name);
+        if (x->default_value)
+            cr_assert_str_eq(x->default_value, y->default_value);
+    }
+    cr_assert_eq(dj_heading_foreign_key_count(ha), dj_heading_foreign_key_count(hb));
+    cr_assert_eq(dj_heading_index_count(ha), dj_heading_index_count(hb), "%s",
+                 dj_table_name(a));
+}
+
+Test(tables, a_described_definition_declares_the_same_table)
+{
+    dj_conn *c = itest_connect();
+    char first[128], second[128];
+    dj_schema *s1 = new_schema(c, "described", 1, first, sizeof first);
+    dj_schema *s2 = new_schema(c, "redeclared", 1, second, sizeof second);
+    for (size_t i = 0; i < FIXTURES; i++) {
+        char *def = ddl_read(fixtures[i].file);
+        dj_table *t1 = declare_ok(s1, fixtures[i].cls, fixtures[i].tier, def);
+        free(def);
+        char text[4096];
+        dj_error err;
+        cr_assert_eq(dj_table_describe(t1, text, sizeof text, NULL, &err), 0, "%s", err.message);
+        dj_table *t2 = declare_ok(s2, fixtures[i].cls, fixtures[i].tier, text);
+        cr_assert_eq(dj_table_created(t2), 1);
+        expect_same_heading(t1, t2);
+        dj_table_close(t1);
+        dj_table_close(t2);
+    }
+    dj_schema_close(s1);
+    drop_schema(c, first);
+    finish(c, s2, second);
+}
