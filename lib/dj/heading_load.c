@@ -1,14 +1,15 @@
 /*
- * heading_load.c - a table's heading read from information_schema: the
- * table comment (which also tells whether the table exists), the columns in
- * ordinal order, and the foreign keys. Types are normalised as DataJoint's
- * heading does (integer display widths dropped) and DataJoint's ":type:"
- * comment markers are split off. Every query runs under DataJoint's
- * reconnect rule and can be repeated from the start.
+ * heading_load.c - a table's heading read from information_schema in two
+ * queries: the table comment with the columns in ordinal order (no row at
+ * all means no table), then the foreign keys and secondary indexes. Types
+ * are normalised as DataJoint's heading does (integer display widths
+ * dropped) and DataJoint's ":type:" comment markers are split off. Every
+ * query runs under DataJoint's reconnect rule and can be repeated from the
+ * start.
  */
 #include "client/conn.h"
 #include "dj/heading.h"
-#include "dj/sql.h"
+#include "wire/buf.h"
 
 #include <stdlib.h>
 
@@ -45,29 +46,45 @@ static int run_rows(dj_conn *c, void *ud, dj_error *err)
     return rc < 0 ? rc : rc2;
 }
 
-/* SELECT <columns> FROM information_schema.<from> WHERE table_schema = 'db'
- * AND table_name = 'tbl' <tail>; *rows (may be NULL) counts the rows. */
-static int query_rows(dj_conn *conn, const dj_heading *h, const char *columns, const char *from,
-                      const char *tail, row_fn fn, void *ud, size_t *rows, dj_error *err)
+/* Writes template with every {s} replaced by the schema name and every {t}
+ * by the table name, as escaped literals. */
+static int build_query(dj_conn *conn, const dj_heading *h, const char *template,
+                       dj__builder *q, dj_error *err)
 {
-    dj__sql q;
-    dj__sql_init(&q);
-    dj__sql_add(&q, "SELECT ");
-    dj__sql_add(&q, columns);
-    dj__sql_add(&q, " FROM information_schema.");
-    dj__sql_add(&q, from);
-    dj__sql_add(&q, " WHERE table_schema = ");
-    dj__sql_literal(&q, conn, h->schema_name);
-    dj__sql_add(&q, " AND table_name = ");
-    dj__sql_literal(&q, conn, h->table_name);
-    dj__sql_add(&q, tail);
-    int rc = dj__sql_check(&q, err);
-    if (rc)
-        return rc;
-    row_query rq = {.sql = q.text, .ud = ud, .fn = fn};
-    rc = dj__with_retry(conn, run_rows, &rq, err);
+    for (const char *p = template; *p; p++) {
+        const char *name = NULL;
+        if (p[0] == '{' && (p[1] == 's' || p[1] == 't') && p[2] == '}')
+            name = p[1] == 's' ? h->schema_name : h->table_name;
+        if (!name) {
+            dj__put_u8(q, (uint8_t)*p);
+            continue;
+        }
+        size_t n = strlen(name);
+        if (dj__builder_reserve(q, 2 * n + 3) != 0)
+            break;
+        q->data[q->len++] = '\'';
+        q->len += dj_escape_string(conn, (char *)q->data + q->len, name, n);
+        q->data[q->len++] = '\'';
+        p += 2;
+    }
+    dj__put_u8(q, 0);
+    return q->oom ? dj__err(err, DJ_ENOMEM, "out of memory building a query") : 0;
+}
+
+/* Runs the query made from template, calling fn for each row; *rows (may be
+ * NULL) counts them. */
+static int query_rows(dj_conn *conn, const dj_heading *h, const char *template, row_fn fn,
+                      void *ud, size_t *rows, dj_error *err)
+{
+    dj__builder q;
+    dj__builder_init(&q, conn->alloc);
+    int rc = build_query(conn, h, template, &q, err);
+    row_query rq = {.sql = (const char *)q.data, .ud = ud, .fn = fn};
+    if (rc == 0)
+        rc = dj__with_retry(conn, run_rows, &rq, err);
     if (rows)
         *rows = rq.rows;
+    dj__builder_free(&q, 0);
     return rc;
 }
 
@@ -84,15 +101,6 @@ static int value_is(const dj_value *v, const char *s)
 static int oom(dj_error *err)
 {
     return dj__err(err, DJ_ENOMEM, "out of memory reading a heading");
-}
-
-static int table_row(void *ud, const dj_value *v, dj_error *err)
-{
-    dj_heading *h = ud;
-    if (!v)
-        return 0;
-    h->comment = value_copy(h, &v[0]);
-    return h->comment ? 0 : oom(err);
 }
 
 /* "int(10) unsigned" -> "int unsigned", as DataJoint's heading does for the
@@ -168,15 +176,21 @@ typedef struct column_rows {
     int mariadb;
 } column_rows;
 
-/* column_name, column_type, is_nullable, column_default, column_key, extra, column_comment */
-static int column_row(void *ud, const dj_value *v, dj_error *err)
+/* table_comment, then column_name, column_type, is_nullable, column_default,
+ * column_key, extra, column_comment (all NULL for a table without columns) */
+static int column_row(void *ud, const dj_value *row, dj_error *err)
 {
     column_rows *cr = ud;
     dj_heading *h = cr->h;
-    if (!v) {
+    if (!row) {
         h->count = 0;
         return 0;
     }
+    if (!(h->comment = value_copy(h, &row[0])))
+        return oom(err);
+    const dj_value *v = row + 1;
+    if (!v[0].ptr)
+        return 0;
     dj_attribute a;
     memset(&a, 0, sizeof a);
     a.name = value_copy(h, &v[0]);
@@ -194,12 +208,12 @@ static int column_row(void *ud, const dj_value *v, dj_error *err)
     return rc ? rc : dj__heading_add_attribute(h, &a, err);
 }
 
-/* Rows of one foreign key or index come together (ORDER BY its name); they
- * are collected here and added to the heading when the name changes. */
+/* Rows of one foreign key or index come together (sorted by kind and name);
+ * they are collected here and added to the heading when either changes. */
 #define GROUP_MAX_COLUMNS 64
 typedef struct grouped_rows {
     dj_heading *h;
-    int foreign_keys;          /* collecting foreign keys, else indexes */
+    int foreign_key;           /* what is being collected: a foreign key or an index */
     const char *name;          /* constraint or index name, NULL when none is open */
     const char *parent_schema, *parent_table;
     int unique;
@@ -211,7 +225,7 @@ typedef struct grouped_rows {
 static int group_flush(grouped_rows *g, dj_error *err)
 {
     int rc = 0;
-    if (g->name && g->n && g->foreign_keys)
+    if (g->name && g->n && g->foreign_key)
         rc = dj__heading_add_foreign_key(g->h, g->parent_schema, g->parent_table, g->attrs,
                                          g->parent_attrs, g->n, err);
     else if (g->name && g->n)
@@ -221,45 +235,67 @@ static int group_flush(grouped_rows *g, dj_error *err)
     return rc;
 }
 
-/* The start of a query (v == NULL) or a row: name, column, then either the
- * parent's schema, table and column or the index's non_unique. */
+/* The start of the query (v == NULL) or a row: kind ('f' or 'i'), name,
+ * column, parent schema, parent table, parent column, non_unique. */
 static int group_row(void *ud, const dj_value *v, dj_error *err)
 {
     grouped_rows *g = ud;
     dj_heading *h = g->h;
     if (!v) {
-        *(g->foreign_keys ? &h->fk_count : &h->index_count) = 0;
+        h->fk_count = 0;
+        h->index_count = 0;
         g->n = 0;
         g->name = NULL;
         return 0;
     }
-    size_t columns = g->foreign_keys ? 5 : 3;
-    for (size_t i = 0; i < columns; i++)
+    int foreign_key = value_is(&v[0], "f");
+    for (size_t i = 1; i < 7; i++)
         if (!v[i].ptr)
             return 0;
-    if (g->name && !value_is(&v[0], g->name)) {
+    if (g->name && (foreign_key != g->foreign_key || !value_is(&v[1], g->name))) {
         int rc = group_flush(g, err);
         if (rc)
             return rc;
     }
     if (!g->name) {
-        g->name = value_copy(h, &v[0]);
-        g->parent_schema = g->foreign_keys ? value_copy(h, &v[2]) : "";
-        g->parent_table = g->foreign_keys ? value_copy(h, &v[3]) : "";
-        g->unique = !g->foreign_keys && value_is(&v[2], "0");
+        g->foreign_key = foreign_key;
+        g->name = value_copy(h, &v[1]);
+        g->parent_schema = value_copy(h, &v[3]);
+        g->parent_table = value_copy(h, &v[4]);
+        g->unique = value_is(&v[6], "0");
         if (!g->name || !g->parent_schema || !g->parent_table)
             return oom(err);
     }
     if (g->n == GROUP_MAX_COLUMNS)
         return dj__err(err, DJ_ETOOBIG, "key %s has more than %d columns", g->name,
                        GROUP_MAX_COLUMNS);
-    g->attrs[g->n] = value_copy(h, &v[1]);
-    g->parent_attrs[g->n] = g->foreign_keys ? value_copy(h, &v[4]) : "";
+    g->attrs[g->n] = value_copy(h, &v[2]);
+    g->parent_attrs[g->n] = value_copy(h, &v[5]);
     if (!g->attrs[g->n] || !g->parent_attrs[g->n])
         return oom(err);
     g->n++;
     return 0;
 }
+
+/* The constants sit on both sides of the join so that the server's
+ * information_schema reads only this table's definition. */
+static const char columns_query[] =
+    "SELECT t.table_comment, c.column_name, c.column_type, c.is_nullable, c.column_default, "
+    "c.column_key, c.extra, c.column_comment FROM information_schema.tables AS t "
+    "LEFT JOIN information_schema.columns AS c ON c.table_schema = {s} AND c.table_name = {t} "
+    "WHERE t.table_schema = {s} AND t.table_name = {t} ORDER BY c.ordinal_position";
+
+/* Foreign keys in creation order (ibfk_10 after ibfk_9: the length goes
+ * first), then the secondary indexes. */
+static const char keys_query[] =
+    "SELECT 'f' AS kind, constraint_name AS name, column_name, referenced_table_schema, "
+    "referenced_table_name, referenced_column_name, 1 AS non_unique, "
+    "LENGTH(constraint_name) AS name_length, ordinal_position AS position "
+    "FROM information_schema.key_column_usage WHERE table_schema = {s} AND table_name = {t} "
+    "AND referenced_table_name IS NOT NULL "
+    "UNION ALL SELECT 'i', index_name, column_name, '', '', '', non_unique, 0, seq_in_index "
+    "FROM information_schema.statistics WHERE table_schema = {s} AND table_name = {t} "
+    "AND index_name <> 'PRIMARY' ORDER BY kind, name_length, name, position";
 
 int dj__heading_load(dj_conn *conn, const char *schema, const char *table, dj_heading **out,
                      dj_error *err)
@@ -269,34 +305,15 @@ int dj__heading_load(dj_conn *conn, const char *schema, const char *table, dj_he
     if (!h)
         return oom(err);
     size_t rows = 0;
-    int rc = query_rows(conn, h, "table_comment", "tables", "", table_row, h, &rows, err);
+    column_rows cr = {.h = h, .mariadb = dj_server_is_mariadb(conn)};
+    int rc = query_rows(conn, h, columns_query, column_row, &cr, &rows, err);
     if (rc == 0 && rows == 0)
         rc = dj__err(err, DJ_ETABLE_MISSING, "The table `%s`.`%s` is not defined.", schema, table);
-    column_rows cr = {.h = h, .mariadb = dj_server_is_mariadb(conn)};
+    grouped_rows g = {.h = h};
     if (rc == 0)
-        rc = query_rows(conn, h,
-                        "column_name, column_type, is_nullable, column_default, column_key, "
-                        "extra, column_comment",
-                        "columns", " ORDER BY ordinal_position", column_row, &cr, NULL, err);
-    /* ibfk_10 sorts after ibfk_9 when the length goes first. */
-    grouped_rows g = {.h = h, .foreign_keys = 1};
-    if (rc == 0)
-        rc = query_rows(conn, h,
-                        "constraint_name, column_name, referenced_table_schema, "
-                        "referenced_table_name, referenced_column_name",
-                        "key_column_usage",
-                        " AND referenced_table_name IS NOT NULL ORDER BY "
-                        "LENGTH(constraint_name), constraint_name, ordinal_position",
-                        group_row, &g, NULL, err);
+        rc = query_rows(conn, h, keys_query, group_row, &g, NULL, err);
     if (rc == 0)
         rc = group_flush(&g, err);
-    grouped_rows ix = {.h = h};
-    if (rc == 0)
-        rc = query_rows(conn, h, "index_name, column_name, non_unique", "statistics",
-                        " AND index_name <> 'PRIMARY' ORDER BY index_name, seq_in_index",
-                        group_row, &ix, NULL, err);
-    if (rc == 0)
-        rc = group_flush(&ix, err);
     if (rc) {
         dj__heading_free(h);
         return rc;
