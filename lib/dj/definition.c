@@ -262,12 +262,11 @@ static int parse_attribute(dj__definition *d, char *s, char *e, unsigned lineno,
     char *comment = hash ? hash + 1 : e;
 
     /* Everything is sliced before anything is cut, since cutting writes NULs. */
-    char *text_copy_end = e;
     dj__def_line *l = new_line(d, DJ__LINE_ATTRIBUTE, lineno, in_key, line, err);
     if (!l)
         return DJ_ENOMEM;
     dj__def_attribute *a = &l->u.attr;
-    a->comment = cut(comment, text_copy_end);
+    a->comment = cut(comment, e);
     a->type = cut(type, type_end);
     a->default_text = default_text ? cut(default_text, default_end) : NULL;
     *name_end = '\0';

@@ -8,8 +8,6 @@
 #include "dj/heading.h"
 #include "wire/buf.h"
 
-#include <stdio.h>
-
 static void put(dj__builder *b, const char *s) { dj__put_bytes(b, s, strlen(s)); }
 
 /* Text padded with spaces to width (DataJoint's "%-20s"). */
