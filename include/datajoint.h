@@ -547,6 +547,135 @@ DJ_API void dj_table_list_free(dj_table_list *list);
 /* Tables of the schema with their tier and class name, sorted by table name. */
 DJ_API int dj_schema_list_tables(dj_schema *schema, dj_table_list *out, dj_error *err);
 
+/* ------------------------------------------------------------------------- */
+/* Tables: definitions, declaration, headings, context (dj.Table)             */
+
+/* Status codes of the table layer (numbered apart from the core codes). */
+enum dj_table_status {
+    DJ_EDEFINITION = -40,    /* a table definition is wrong; the message names the line */
+    DJ_ETABLE_MISSING = -41  /* "The table `db`.`tbl` is not defined." */
+};
+
+/* How an attribute's default is given. */
+typedef enum dj_default_kind {
+    DJ_DEFAULT_NONE = 0,     /* no default: a value is required */
+    DJ_DEFAULT_NULL,         /* nullable, defaults to NULL */
+    DJ_DEFAULT_LITERAL,      /* default_value is the value itself (unquoted text) */
+    DJ_DEFAULT_EXPRESSION    /* default_value is SQL, e.g. "CURRENT_TIMESTAMP" */
+} dj_default_kind;
+
+/* One attribute (column) of a heading. Strings belong to the heading. */
+typedef struct dj_attribute {
+    const char *name;
+    const char *sql_type;      /* column type as the server has it, integer display widths
+                                  removed: "int unsigned", "binary(16)", "enum('a','b')" */
+    const char *type;          /* DataJoint's type: the :type: comment marker ("uuid", "int32")
+                                  when there is one, else sql_type */
+    const char *comment;       /* without the :type: marker */
+    dj_default_kind default_kind;
+    const char *default_value; /* NULL for DJ_DEFAULT_NONE and DJ_DEFAULT_NULL */
+    int nullable;
+    int in_key;                /* part of the primary key */
+    int autoincrement;
+} dj_attribute;
+
+/* A foreign key of a heading: attributes[i] refers to parent_attributes[i]. */
+typedef struct dj_foreign_key {
+    const char *parent_schema;
+    const char *parent_table;
+    size_t count;
+    const char *const *attributes;
+    const char *const *parent_attributes;
+} dj_foreign_key;
+
+/* A secondary index (unique or not) of a heading, its attributes in order. */
+typedef struct dj_index {
+    int unique;
+    size_t count;
+    const char *const *attributes;
+} dj_index;
+
+/* The attributes of a table in declaration order, its comment, foreign keys
+ * and secondary indexes. */
+typedef struct dj_heading dj_heading;
+
+DJ_API size_t dj_heading_count(const dj_heading *h);
+/* Attribute i (declaration order), NULL when out of range. */
+DJ_API const dj_attribute *dj_heading_attribute(const dj_heading *h, size_t i);
+/* Attribute by name, NULL when there is none. */
+DJ_API const dj_attribute *dj_heading_find(const dj_heading *h, const char *name);
+/* Number of primary-key attributes (they come first in DataJoint tables). */
+DJ_API size_t dj_heading_primary_key_count(const dj_heading *h);
+/* The table comment ("" when none). */
+DJ_API const char *dj_heading_comment(const dj_heading *h);
+DJ_API size_t dj_heading_foreign_key_count(const dj_heading *h);
+DJ_API const dj_foreign_key *dj_heading_foreign_key(const dj_heading *h, size_t i);
+/* Secondary indexes (the primary key is not one), including those the server
+ * made for foreign keys. */
+DJ_API size_t dj_heading_index_count(const dj_heading *h);
+DJ_API const dj_index *dj_heading_index(const dj_heading *h, size_t i);
+
+/* Context (dj_context, declared with the schema options): a name -> table
+ * registry that resolves "-> Name" in definitions before the schema's own
+ * tables are searched. */
+DJ_API int dj_context_new(dj_context **out, const dj_allocator *alloc, dj_error *err);
+DJ_API void dj_context_free(dj_context *ctx);
+/* "-> name" refers to `schema_name`.`table_name` (a later entry of the same name wins). */
+DJ_API int dj_context_add_table(dj_context *ctx, const char *name, const char *schema_name,
+                                const char *table_name, dj_error *err);
+/* "-> name.Class" (and name.Master.Part) resolves Class among the tables of schema_name. */
+DJ_API int dj_context_add_schema(dj_context *ctx, const char *name, const char *schema_name,
+                                 dj_error *err);
+
+typedef struct dj_table dj_table;
+
+/*
+ * Declares a table as the schema decorator does. class_name is CamelCase,
+ * or "Master.Part" for a part table (tier DJ_TIER_PART; the master must
+ * exist). When the table exists it is opened and nothing is sent; when it
+ * does not and the schema's create_tables is on, DataJoint's CREATE TABLE IF
+ * NOT EXISTS is sent, byte for byte what datajoint-python 0.14 sends.
+ * "-> Parent" resolves through the schema's context first, then "master" in
+ * a part, then "schema.Class", then the schema's tables by class name.
+ * Errors: DJ_EDEFINITION (message names the line), DJ_ETABLE_MISSING with
+ * create_tables off, DJ_ETRANSACTION inside a transaction, DJ_ENAME, and
+ * server errors (access denied is DJ_ESERVER with kind DJ_KIND_ACCESS).
+ */
+DJ_API int dj_table_declare(dj_schema *schema, const char *class_name, dj_tier tier,
+                            const char *definition, dj_table **out, dj_error *err);
+/*
+ * Opens an existing table by class name ("Session", "Session.Trial") and
+ * reads its heading from information_schema. tier DJ_TIER_UNKNOWN finds the
+ * tier from the tables on the server. A missing table is DJ_ETABLE_MISSING.
+ */
+DJ_API int dj_table_open(dj_schema *schema, const char *class_name, dj_tier tier,
+                         dj_table **out, dj_error *err);
+/* The CREATE TABLE statement dj_table_declare would send (parents are read
+ * from the server). Writes at most outsize bytes, NUL-terminated; *needed (may
+ * be NULL) gets the full length + 1; too small a buffer is DJ_ETOOBIG. */
+DJ_API int dj_table_declaration_sql(dj_schema *schema, const char *class_name, dj_tier tier,
+                                    const char *definition, char *out, size_t outsize,
+                                    size_t *needed, dj_error *err);
+/* Frees the handle (the table stays). NULL is fine. */
+DJ_API void dj_table_close(dj_table *table);
+DJ_API const char *dj_table_schema_name(const dj_table *table);
+/* Name on the server, e.g. "_scan__frame". */
+DJ_API const char *dj_table_name(const dj_table *table);
+/* "Scan.Frame" */
+DJ_API const char *dj_table_class_name(const dj_table *table);
+DJ_API dj_tier dj_table_get_tier(const dj_table *table);
+DJ_API const dj_heading *dj_table_heading(const dj_table *table);
+/* 1 when dj_table_declare created the table, 0 when it existed. */
+DJ_API int dj_table_created(const dj_table *table);
+/*
+ * The heading in DataJoint's definition syntax, as dj.Table.describe()
+ * prints it ("-> Parent" for foreign keys, by class name when the parent is
+ * in the same schema, "schema.Class" otherwise). Buffer rules as for
+ * dj_table_declaration_sql.
+ */
+DJ_API int dj_table_describe(const dj_table *table, char *out, size_t outsize, size_t *needed,
+                             dj_error *err);
+
 #ifdef __cplusplus
 }
 #endif

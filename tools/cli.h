@@ -31,13 +31,16 @@ typedef struct dj__cli {
     dj_conn *conn;                 /* open while a command that needs the server runs */
 } dj__cli;
 
-/* A command's arguments after its words: the positionals in order, and a 1
- * for each of its options that was given (in the order the command lists them). */
-#define DJ__CLI_MAX_POSITIONALS 1
+/* A command's arguments after its words: the positionals in order, a 1
+ * for each of its options that was given (in the order the command lists
+ * them), and the values of its options that take one (NULL when not given). */
+#define DJ__CLI_MAX_POSITIONALS 2
 #define DJ__CLI_MAX_FLAGS 1
+#define DJ__CLI_MAX_VALUES 2
 typedef struct dj__cli_args {
     const char *pos[DJ__CLI_MAX_POSITIONALS];
     int flag[DJ__CLI_MAX_FLAGS];
+    const char *value[DJ__CLI_MAX_VALUES];
 } dj__cli_args;
 
 /* ---- commands (each returns an exit code) ---- */
@@ -49,6 +52,8 @@ int dj__cli_schema_tables(dj__cli *cli, const dj__cli_args *args);
 int dj__cli_schema_drop(dj__cli *cli, const dj__cli_args *args);
 int dj__cli_query(dj__cli *cli, const dj__cli_args *args);
 int dj__cli_ping(dj__cli *cli, const dj__cli_args *args);
+int dj__cli_table_declare(dj__cli *cli, const dj__cli_args *args);
+int dj__cli_table_describe(dj__cli *cli, const dj__cli_args *args);
 
 /* ---- reporting (cli_util.c) ---- */
 
@@ -87,5 +92,7 @@ int dj__cli_read_password(char *out, size_t size);
 int dj__cli_confirm(const char *prompt, void *ud);
 /* Reads all of stdin into a malloc'ed buffer (NUL-terminated); the caller frees. */
 int dj__cli_read_stdin(char **out, size_t *len);
+/* The same for an open stream; what names it in error messages. */
+int dj__cli_read_stream(FILE *f, const char *what, char **out, size_t *len);
 
 #endif

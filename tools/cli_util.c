@@ -288,12 +288,12 @@ int dj__cli_confirm(const char *prompt, void *ud)
 
 /* ---- stdin ---- */
 
-int dj__cli_read_stdin(char **out, size_t *len)
+int dj__cli_read_stream(FILE *f, const char *what, char **out, size_t *len)
 {
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     if (!buf) {
-        fprintf(stderr, "dj: out of memory reading standard input\n");
+        fprintf(stderr, "dj: out of memory reading %s\n", what);
         return DJ__CLI_FAILED;
     }
     for (;;) {
@@ -301,25 +301,30 @@ int dj__cli_read_stdin(char **out, size_t *len)
             char *bigger = cap > ((size_t)-1) / 2 ? NULL : realloc(buf, cap * 2);
             if (!bigger) {
                 free(buf);
-                fprintf(stderr, "dj: out of memory reading standard input\n");
+                fprintf(stderr, "dj: out of memory reading %s\n", what);
                 return DJ__CLI_FAILED;
             }
             buf = bigger;
             cap *= 2;
         }
-        size_t got = fread(buf + n, 1, cap - 1 - n, stdin);
+        size_t got = fread(buf + n, 1, cap - 1 - n, f);
         n += got;
         if (got == 0)
             break;
     }
-    if (ferror(stdin)) {
+    if (ferror(f)) {
         int e = errno;
         free(buf);
-        fprintf(stderr, "dj: cannot read standard input: %s\n", strerror(e));
+        fprintf(stderr, "dj: cannot read %s: %s\n", what, strerror(e));
         return DJ__CLI_FAILED;
     }
     buf[n] = '\0';
     *out = buf;
     *len = n;
     return 0;
+}
+
+int dj__cli_read_stdin(char **out, size_t *len)
+{
+    return dj__cli_read_stream(stdin, "standard input", out, len);
 }

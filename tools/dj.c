@@ -196,17 +196,21 @@ typedef struct command {
     const char *flag_name;   /* its own option, NULL for none */
     int needs_server;
     command_fn run;
+    const char *value_names[DJ__CLI_MAX_VALUES]; /* its options that take a value */
 } command;
 
 static const command commands[] = {
-    {"schema create", "NAME [--strict-names]", 1, "--strict-names", 1, dj__cli_schema_create},
-    {"schema exists", "NAME", 1, NULL, 1, dj__cli_schema_exists},
-    {"schema list", "", 0, NULL, 1, dj__cli_schema_list},
-    {"schema tables", "NAME [--header]", 1, "--header", 1, dj__cli_schema_tables},
-    {"schema drop", "NAME [--force]", 1, "--force", 1, dj__cli_schema_drop},
-    {"ping", "", 0, NULL, 1, dj__cli_ping},
-    {"query", "SQL|- [--header]", 1, "--header", 1, dj__cli_query},
-    {"config", "", 0, NULL, 0, show_config},
+    {"schema create", "NAME [--strict-names]", 1, "--strict-names", 1, dj__cli_schema_create, {NULL}},
+    {"schema exists", "NAME", 1, NULL, 1, dj__cli_schema_exists, {NULL}},
+    {"schema list", "", 0, NULL, 1, dj__cli_schema_list, {NULL}},
+    {"schema tables", "NAME [--header]", 1, "--header", 1, dj__cli_schema_tables, {NULL}},
+    {"schema drop", "NAME [--force]", 1, "--force", 1, dj__cli_schema_drop, {NULL}},
+    {"ping", "", 0, NULL, 1, dj__cli_ping, {NULL}},
+    {"query", "SQL|- [--header]", 1, "--header", 1, dj__cli_query, {NULL}},
+    {"config", "", 0, NULL, 0, show_config, {NULL}},
+    {"table declare", "SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]", 2,
+     "--dry-run", 1, dj__cli_table_declare, {"--definition", "--tier"}},
+    {"table describe", "SCHEMA CLASS", 2, NULL, 1, dj__cli_table_describe, {NULL}},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -243,13 +247,17 @@ static int find_command(int argc, char **argv, const command **out, int *used)
                                          "or drop");
     if (strcmp(argv[0], "schema") == 0)
         return dj__cli_usage_error(NULL, "unknown schema command '%s'", argv[1]);
+    if (strcmp(argv[0], "table") == 0 && argc == 1)
+        return dj__cli_usage_error(NULL, "table needs a command: declare or describe");
+    if (strcmp(argv[0], "table") == 0)
+        return dj__cli_usage_error(NULL, "unknown table command '%s'", argv[1]);
     return dj__cli_usage_error(NULL, "unknown command '%s'", argv[0]);
 }
 
 /* A usage error of one command, shown with that command's synopsis. */
 static int command_usage(const command *c, const char *problem, const char *arg)
 {
-    char synopsis[64];
+    char synopsis[96];
     snprintf(synopsis, sizeof synopsis, "%s%s%s", c->words, c->arguments[0] ? " " : "",
              c->arguments);
     if (!arg)
@@ -257,7 +265,30 @@ static int command_usage(const command *c, const char *problem, const char *arg)
     return dj__cli_usage_error(synopsis, "%s '%s' for 'dj %s'", problem, arg, c->words);
 }
 
-/* Splits what follows the command's words into its option and positionals.
+/* Takes "--name=value" or "--name value" when a is one of the command's
+ * value options: returns 1 (and moves *i past a separate value), 0 when it
+ * is not one, or a usage error. */
+static int take_value(const command *c, int argc, char **argv, int *i, dj__cli_args *args)
+{
+    const char *a = argv[*i];
+    for (int k = 0; k < DJ__CLI_MAX_VALUES && c->value_names[k]; k++) {
+        size_t n = strlen(c->value_names[k]);
+        if (strncmp(a, c->value_names[k], n) != 0 || (a[n] != '\0' && a[n] != '='))
+            continue;
+        if (a[n] == '=') {
+            args->value[k] = a + n + 1;
+        } else if (*i + 1 < argc) {
+            args->value[k] = argv[++*i];
+        } else {
+            command_usage(c, "missing value of option", a);
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* Splits what follows the command's words into its options and positionals.
  * Sets *help when --help appears among them. */
 static int take_command_args(const command *c, int argc, char **argv, dj__cli_args *args,
                              int *help)
@@ -279,6 +310,11 @@ static int take_command_args(const command *c, int argc, char **argv, dj__cli_ar
                 args->flag[0] = 1;
                 continue;
             }
+            int taken = take_value(c, argc, argv, &i, args);
+            if (taken < 0)
+                return DJ__CLI_USAGE;
+            if (taken)
+                continue;
             int is_global = a[1] == '-' ? find_long(a + 2, strcspn(a + 2, "=")) != NULL
                                         : find_short(a[1]) != NULL;
             if (is_global)
@@ -382,6 +418,14 @@ static const char help_text[] =
     "        --batch does, NULL is \\N; an SQL of - is read from stdin\n"
     "  config\n"
     "        show the effective configuration (the password masked)\n"
+    "  table declare SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]\n"
+    "        declare a table from a DataJoint definition (FILE, or - for stdin)\n"
+    "        unless it exists; TIER is manual (default), lookup, imported,\n"
+    "        computed or part (CLASS written Master.Part); parents (-> Parent)\n"
+    "        are found among the schema's tables or as other_schema.Parent;\n"
+    "        --dry-run prints the CREATE TABLE statement instead\n"
+    "  table describe SCHEMA CLASS\n"
+    "        print a table's definition in DataJoint's syntax\n"
     "\n"
     "Options (before the command):\n"
     "  -h, --host=HOST          server host, host:port or a list h1:p1,h2:p2\n"
@@ -415,8 +459,10 @@ static const char help_text[] =
     "\n"
     "Exit status:\n"
     "  0  success, or yes\n"
-    "  1  a negative answer: the schema does not exist, or the drop was declined\n"
-    "  2  usage error: bad option, command, argument, name or configuration\n"
+    "  1  a negative answer: the schema or table does not exist, or the drop was\n"
+    "     declined\n"
+    "  2  usage error: bad option, command, argument, name, table definition or\n"
+    "     configuration\n"
     "  3  could not connect to the server or log in\n"
     "  4  the server reported an error, or something failed after connecting\n";
 

@@ -89,6 +89,8 @@ const char *dj_strerror(int code)
     case DJ_ENAME: return "invalid name";
     case DJ_EABORTED: return "aborted";
     case DJ_ESYSTEM: return "system error";
+    case DJ_EDEFINITION: return "invalid table definition";
+    case DJ_ETABLE_MISSING: return "table is not defined";
     default: return "unknown error";
     }
 }

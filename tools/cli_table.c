@@ -1,0 +1,172 @@
+/*
+ * cli_table.c - `dj table declare|describe`: declaring a table from a
+ * DataJoint definition file in an existing schema, and printing a table's
+ * heading back in definition syntax.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    dj_tier tier;
+} tiers[] = {
+    {"manual", DJ_TIER_MANUAL},     {"lookup", DJ_TIER_LOOKUP}, {"imported", DJ_TIER_IMPORTED},
+    {"computed", DJ_TIER_COMPUTED}, {"part", DJ_TIER_PART},
+};
+
+static int parse_tier(const char *text, dj_tier *tier)
+{
+    for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++)
+        if (strcmp(text, tiers[i].name) == 0) {
+            *tier = tiers[i].tier;
+            return DJ__CLI_OK;
+        }
+    return dj__cli_usage_error("table declare SCHEMA CLASS --definition FILE [--tier TIER]",
+                               "unknown tier '%s' (manual, lookup, imported, computed or part)",
+                               text);
+}
+
+/* The definition from FILE, or from stdin for "-". */
+static int read_definition(const char *path, char **out)
+{
+    size_t len;
+    if (strcmp(path, "-") == 0)
+        return dj__cli_read_stdin(out, &len);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "dj: cannot open %s: %s\n", path, strerror(errno));
+        return DJ__CLI_USAGE;
+    }
+    int rc = dj__cli_read_stream(f, path, out, &len);
+    fclose(f);
+    if (rc == DJ__CLI_OK && strlen(*out) != len) {
+        free(*out);
+        fprintf(stderr, "dj: %s contains a NUL byte\n", path);
+        return DJ__CLI_USAGE;
+    }
+    return rc;
+}
+
+/* Opens a schema that must exist (a typo must not create one). */
+static int open_schema(dj__cli *cli, const char *name, dj_schema **out)
+{
+    dj_schema_options opts;
+    dj_schema_options_init(&opts);
+    opts.connection = cli->conn;
+    opts.create_schema = 0;
+    dj_error err;
+    if (dj_schema_open(out, name, &opts, &err) == 0)
+        return DJ__CLI_OK;
+    if (err.code == DJ_ENAME) {
+        dj__cli_report(&err);
+        return DJ__CLI_USAGE;
+    }
+    if (err.code == DJ_ESCHEMA_MISSING) {
+        dj__cli_report(&err);
+        return DJ__CLI_NO;
+    }
+    return dj__cli_fail(&err);
+}
+
+/* A failure of the table layer: bad definitions and names are the user's
+ * input (2), a missing table is a negative answer (1), the rest failures (4). */
+static int table_failure(const dj_error *err)
+{
+    dj__cli_report(err);
+    if (err->code == DJ_EDEFINITION || err->code == DJ_ENAME)
+        return DJ__CLI_USAGE;
+    if (err->code == DJ_ETABLE_MISSING)
+        return DJ__CLI_NO;
+    return DJ__CLI_FAILED;
+}
+
+static int print_statement(dj_schema *schema, const char *class_name, dj_tier tier,
+                           const char *definition)
+{
+    dj_error err;
+    size_t needed = 0;
+    char small[1];
+    int rc = dj_table_declaration_sql(schema, class_name, tier, definition, small, sizeof small,
+                                      &needed, &err);
+    if (rc != DJ_ETOOBIG || needed == 0)
+        return table_failure(&err);
+    char *sql = malloc(needed);
+    if (!sql) {
+        fprintf(stderr, "dj: out of memory\n");
+        return DJ__CLI_FAILED;
+    }
+    rc = dj_table_declaration_sql(schema, class_name, tier, definition, sql, needed, NULL, &err);
+    if (rc == 0) {
+        fputs(sql, stdout);
+        fputc('\n', stdout);
+    }
+    free(sql);
+    return rc ? table_failure(&err) : DJ__CLI_OK;
+}
+
+int dj__cli_table_declare(dj__cli *cli, const dj__cli_args *args)
+{
+    const char *definition_file = args->value[0];
+    dj_tier tier = DJ_TIER_MANUAL;
+    if (!definition_file)
+        return dj__cli_usage_error("table declare SCHEMA CLASS --definition FILE [--tier TIER]",
+                                   "--definition FILE is required for 'dj table declare'");
+    int rc = args->value[1] ? parse_tier(args->value[1], &tier) : DJ__CLI_OK;
+    char *definition = NULL;
+    if (rc == DJ__CLI_OK)
+        rc = read_definition(definition_file, &definition);
+    dj_schema *schema = NULL;
+    if (rc == DJ__CLI_OK)
+        rc = open_schema(cli, args->pos[0], &schema);
+    if (rc == DJ__CLI_OK && args->flag[0]) {
+        rc = print_statement(schema, args->pos[1], tier, definition);
+    } else if (rc == DJ__CLI_OK) {
+        dj_table *table = NULL;
+        dj_error err;
+        if (dj_table_declare(schema, args->pos[1], tier, definition, &table, &err) != 0) {
+            rc = table_failure(&err);
+        } else {
+            if (!cli->quiet) {
+                fputs(dj_table_created(table) ? "declared table `" : "table `", stdout);
+                dj__cli_put_text(stdout, dj_table_schema_name(table));
+                fputs("`.`", stdout);
+                dj__cli_put_text(stdout, dj_table_name(table));
+                fputs(dj_table_created(table) ? "`\n" : "` already exists\n", stdout);
+            }
+            dj_table_close(table);
+        }
+    }
+    dj_schema_close(schema);
+    free(definition);
+    return rc;
+}
+
+int dj__cli_table_describe(dj__cli *cli, const dj__cli_args *args)
+{
+    dj_schema *schema = NULL;
+    int rc = open_schema(cli, args->pos[0], &schema);
+    if (rc)
+        return rc;
+    dj_table *table = NULL;
+    dj_error err;
+    char *text = NULL;
+    size_t needed = 0;
+    if (dj_table_open(schema, args->pos[1], DJ_TIER_UNKNOWN, &table, &err) != 0 ||
+        (dj_table_describe(table, NULL, 0, &needed, &err) != DJ_ETOOBIG && needed == 0)) {
+        rc = table_failure(&err);
+    } else if (!(text = malloc(needed))) {
+        fprintf(stderr, "dj: out of memory\n");
+        rc = DJ__CLI_FAILED;
+    } else if (dj_table_describe(table, text, needed, NULL, &err) != 0) {
+        rc = table_failure(&err);
+    } else {
+        fputs(text, stdout);
+    }
+    free(text);
+    dj_table_close(table);
+    dj_schema_close(schema);
+    return rc;
+}
