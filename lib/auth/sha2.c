@@ -122,11 +122,13 @@ static int send_with_pinned_key(dj__auth_ctx *ctx, dj_error *err)
 }
 
 /* Gets the password itself to the server by whichever way the transport and
- * the user's options allow. */
+ * the user's options allow. caching_sha2 takes it in clear over TLS or a Unix
+ * socket; MySQL's sha256_password accepts the clear form only over TLS, so on
+ * a Unix socket without TLS it needs the RSA exchange like plain TCP. */
 static int send_password(dj__auth_ctx *ctx, uint8_t key_request, const char *plugin,
-                         dj_error *err)
+                         int clear_on_unix, dj_error *err)
 {
-    if (ctx->secure_transport) {
+    if (ctx->tls || (clear_on_unix && ctx->unix_socket)) {
         ctx->step = STEP_DONE;
         return dj__auth_put_cleartext(ctx, err);
     }
@@ -139,9 +141,9 @@ static int send_password(dj__auth_ctx *ctx, uint8_t key_request, const char *plu
         return DJ__AUTH_SEND;
     }
     return dj__err(err, DJ_EAUTH,
-                   "%s needs full authentication, which over plain TCP requires TLS, a pinned "
+                   "%s needs full authentication, which over %s requires TLS, a pinned "
                    "server public key (server_public_key) or get_server_public_key=1",
-                   plugin);
+                   plugin, ctx->unix_socket ? "a Unix socket without TLS" : "plain TCP");
 }
 
 static int unexpected_data(const char *plugin, const uint8_t *data, size_t len, dj_error *err)
@@ -178,7 +180,7 @@ int dj__auth_csha2_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_e
         return DJ__AUTH_WAIT;
     }
     if (ctx->step == STEP_SCRAMBLE_SENT && len == 1 && data[0] == CSHA2_FULL_AUTH)
-        return send_password(ctx, CSHA2_KEY_REQUEST, plugin, err);
+        return send_password(ctx, CSHA2_KEY_REQUEST, plugin, 1, err);
     return unexpected_data(plugin, data, len, err);
 }
 
@@ -194,7 +196,7 @@ int dj__auth_sha256_start(dj__auth_ctx *ctx, dj_error *err)
         ctx->step = STEP_DONE;
         return DJ__AUTH_SEND;
     }
-    return send_password(ctx, SHA256_KEY_REQUEST, "sha256_password", err);
+    return send_password(ctx, SHA256_KEY_REQUEST, "sha256_password", 0, err);
 }
 
 int dj__auth_sha256_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err)
