@@ -37,6 +37,8 @@ typedef struct dj__auth_ctx {
     const dj_allocator *alloc;
     /* plugin state between steps */
     int step;
+    /* how the password was proven, for the debug log ("fast", "RSA, pinned key", ...) */
+    const char *route;
     /* output of the step */
     uint8_t out[DJ__AUTH_OUT_MAX];
     size_t out_len;

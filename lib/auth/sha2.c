@@ -130,11 +130,15 @@ static int send_password(dj__auth_ctx *ctx, uint8_t key_request, const char *plu
 {
     if (ctx->tls || (clear_on_unix && ctx->unix_socket)) {
         ctx->step = STEP_DONE;
+        ctx->route = ctx->tls ? "full, password inside TLS" : "full, password over the Unix socket";
         return dj__auth_put_cleartext(ctx, err);
     }
-    if (ctx->server_public_key_path && ctx->server_public_key_path[0])
+    if (ctx->server_public_key_path && ctx->server_public_key_path[0]) {
+        ctx->route = "full, RSA with the pinned server key";
         return send_with_pinned_key(ctx, err);
+    }
     if (ctx->get_server_public_key) {
+        ctx->route = "full, RSA with the key the server sent";
         ctx->out[0] = key_request;
         ctx->out_len = 1;
         ctx->step = STEP_KEY_REQUESTED;
@@ -176,6 +180,7 @@ int dj__auth_csha2_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_e
         return send_encrypted(ctx, (const char *)data, len, err);
     if (ctx->step == STEP_SCRAMBLE_SENT && len == 1 && data[0] == CSHA2_FAST_AUTH_OK) {
         ctx->step = STEP_DONE;
+        ctx->route = "fast";
         ctx->out_len = 0;
         return DJ__AUTH_WAIT;
     }
@@ -191,6 +196,7 @@ int dj__auth_sha256_start(dj__auth_ctx *ctx, dj_error *err)
         return rc;
     if (ctx->password_len == 0) {
         /* The server reads a lone NUL as "no password". */
+        ctx->route = "empty password";
         ctx->out[0] = 0;
         ctx->out_len = 1;
         ctx->step = STEP_DONE;

@@ -164,6 +164,8 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
             }
             c->status = ok.status;
             dj__strlcpy(c->auth_plugin, plugin->name, sizeof c->auth_plugin);
+            dj__log(c, DJ_LOG_DEBUG, "authenticated as %s with %s%s%s", c->cfg.user, plugin->name,
+                    ctx->route ? ": " : "", ctx->route ? ctx->route : "");
             return 0;
         }
         if (p[0] == DJ__PKT_ERR)
@@ -192,6 +194,7 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
             if (!plugin)
                 return unknown_plugin(c, name, nlen, err);
             ctx->step = 0;
+            ctx->route = NULL;
             set_challenge(ctx, plugin, data, dlen);
             rc = plugin->start(ctx, err);
         } else if (p[0] == DJ__PKT_AUTH_MORE && plugin->more) {
