@@ -9,7 +9,9 @@
  * server's caching_sha2 cache create an account of their own, so the first
  * login is a full authentication whatever order the tests run in.
  */
+#define _GNU_SOURCE 1 /* memmem */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,6 +390,148 @@ Test(mariadb118, csha2_over_the_unix_socket)
     srv_config(&cfg, MDB11, "u_sha2", "sha2 pw", DJ_TLS_PREFERRED);
     snprintf(cfg.unix_socket, sizeof cfg.unix_socket, "%s", srv_env(MDB11, "SOCKET"));
     expect_route(&cfg, "caching_sha2_password", "full, password over the Unix socket");
+}
+
+/* The one plugin MariaDB 11.8 can ask for that this client lacks on purpose:
+ * the server asks with the pre-4.1 one-byte switch. */
+Test(mariadb118, a_plugin_this_client_lacks_is_refused_and_named)
+{
+    dj_config cfg;
+    srv_config(&cfg, MDB11, "u_old", "old pw", DJ_TLS_VERIFY_CA);
+    dj_error err;
+    cr_assert_eq(login_fails(&cfg, &err), DJ_EAUTH);
+    cr_assert(strstr(err.message, "mysql_old_password") != NULL, "%s", err.message);
+    cr_assert(strstr(err.message, "refused") != NULL, "%s", err.message);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Secrets: no block the library frees still holds the password              */
+
+#define SECRET "Zq9-secret pw-4711"
+#define BLOCK_HEADER 16
+
+typedef struct scan_alloc {
+    int blocks_with_secret;
+    unsigned long frees;
+} scan_alloc;
+
+static void *scan_malloc(size_t n, void *ud)
+{
+    (void)ud;
+    uint8_t *b = malloc(n + BLOCK_HEADER);
+    if (!b)
+        return NULL;
+    memcpy(b, &n, sizeof n);
+    return b + BLOCK_HEADER;
+}
+
+static void scan_free(void *p, void *ud)
+{
+    scan_alloc *a = ud;
+    uint8_t *b = (uint8_t *)p - BLOCK_HEADER;
+    size_t n;
+    memcpy(&n, b, sizeof n);
+    if (memmem(p, n, SECRET, strlen(SECRET)))
+        a->blocks_with_secret++;
+    a->frees++;
+    free(b);
+}
+
+/* A moving realloc, so that every old block passes through the scan. */
+static void *scan_realloc(void *p, size_t n, void *ud)
+{
+    void *q = scan_malloc(n, ud);
+    if (!q || !p)
+        return q;
+    size_t old;
+    memcpy(&old, (uint8_t *)p - BLOCK_HEADER, sizeof old);
+    memcpy(q, p, old < n ? old : n);
+    scan_free(p, ud);
+    return q;
+}
+
+static void login_leaves_no_secret(dj_config *cfg, int expect_ok)
+{
+    scan_alloc state = {0, 0};
+    dj_allocator alloc = {scan_malloc, scan_realloc, scan_free, &state};
+    cfg->allocator = &alloc;
+    dj_conn *c = NULL;
+    dj_error err;
+    int rc = dj_connect(&c, cfg, &err);
+    if (expect_ok)
+        cr_assert_eq(rc, 0, "%s", err.message);
+    else
+        cr_assert_neq(rc, 0);
+    if (rc == 0) {
+        dj_exec(c, "SELECT 1", NULL, &err);
+        dj_close(c);
+    }
+    cr_assert_gt(state.frees, 0);
+    cr_assert_eq(state.blocks_with_secret, 0, "%d freed block(s) still held the password",
+                 state.blocks_with_secret);
+}
+
+static void secret_account(const char *prefix, const char *plugin, char *user, size_t size)
+{
+    fresh_account(prefix, plugin, SECRET, user, size);
+}
+
+Test(secrets, csha2_full_auth_inside_tls_wipes_every_copy)
+{
+    char user[64];
+    secret_account(MY9, "caching_sha2_password", user, sizeof user);
+    dj_config cfg;
+    srv_config(&cfg, MY9, user, SECRET, DJ_TLS_VERIFY_CA);
+    login_leaves_no_secret(&cfg, 1);
+}
+
+Test(secrets, csha2_rsa_with_pinned_key_wipes_every_copy)
+{
+    char user[64];
+    secret_account(MY9, "caching_sha2_password", user, sizeof user);
+    dj_config cfg;
+    srv_config(&cfg, MY9, user, SECRET, DJ_TLS_DISABLED);
+    tls_path(cfg.server_public_key, sizeof cfg.server_public_key, MY9, "rsa-public-key.pem");
+    login_leaves_no_secret(&cfg, 1);
+}
+
+Test(secrets, csha2_over_the_unix_socket_wipes_every_copy)
+{
+    char user[64];
+    secret_account(MY9, "caching_sha2_password", user, sizeof user);
+    dj_config cfg;
+    srv_config(&cfg, MY9, user, SECRET, DJ_TLS_PREFERRED);
+    snprintf(cfg.unix_socket, sizeof cfg.unix_socket, "%s", srv_env(MY9, "SOCKET"));
+    login_leaves_no_secret(&cfg, 1);
+}
+
+Test(secrets, sha256_with_requested_key_wipes_every_copy)
+{
+    char user[64];
+    secret_account(MY9, "sha256_password", user, sizeof user);
+    dj_config cfg;
+    srv_config(&cfg, MY9, user, SECRET, DJ_TLS_DISABLED);
+    cfg.get_server_public_key = 1;
+    login_leaves_no_secret(&cfg, 1);
+}
+
+Test(secrets, failed_full_auth_wipes_every_copy)
+{
+    dj_config cfg;
+    srv_config(&cfg, MY9, "u_sha2", SECRET, DJ_TLS_VERIFY_CA);
+    login_leaves_no_secret(&cfg, 0);
+}
+
+Test(secrets, parsec_and_ed25519_wipe_every_copy)
+{
+    char user[64];
+    secret_account(MDB11, "parsec", user, sizeof user);
+    dj_config cfg;
+    srv_config(&cfg, MDB11, user, SECRET, DJ_TLS_DISABLED);
+    login_leaves_no_secret(&cfg, 1);
+    secret_account(MDB11, "ed25519", user, sizeof user);
+    srv_config(&cfg, MDB11, user, SECRET, DJ_TLS_DISABLED);
+    login_leaves_no_secret(&cfg, 1);
 }
 
 /* ------------------------------------------------------------------------- */
