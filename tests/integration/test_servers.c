@@ -94,6 +94,14 @@ static void expect_route(dj_config *cfg, const char *plugin, const char *route)
                   log.line);
 }
 
+static void expect_login(const char *prefix, const char *user, const char *pw, dj_tls_mode mode,
+                         const char *plugin, const char *route)
+{
+    dj_config cfg;
+    srv_config(&cfg, prefix, user, pw, mode);
+    expect_route(&cfg, plugin, route);
+}
+
 static int login_fails(dj_config *cfg, dj_error *err)
 {
     dj_conn *c = NULL;
@@ -106,7 +114,8 @@ static int login_fails(dj_config *cfg, dj_error *err)
     return rc;
 }
 
-static void admin_exec(const char *prefix, const char *sql)
+/* The admin account, over TLS where the server has it. */
+static dj_conn *admin_connect(const char *prefix)
 {
     dj_config cfg;
     srv_config(&cfg, prefix, "dj_admin", ADMIN_PW,
@@ -114,6 +123,13 @@ static void admin_exec(const char *prefix, const char *sql)
     dj_conn *c = NULL;
     dj_error err;
     cr_assert_eq(dj_connect(&c, &cfg, &err), 0, "admin login: %s", err.message);
+    return c;
+}
+
+static void admin_exec(const char *prefix, const char *sql)
+{
+    dj_conn *c = admin_connect(prefix);
+    dj_error err;
     int rc = dj_exec(c, sql, NULL, &err);
     dj_close(c);
     cr_assert_eq(rc, 0, "%s: %s", sql, err.message);
@@ -122,15 +138,12 @@ static void admin_exec(const char *prefix, const char *sql)
 /* A MariaDB global status counter. */
 static long admin_status(const char *prefix, const char *variable)
 {
-    dj_config cfg;
-    srv_config(&cfg, prefix, "dj_admin", ADMIN_PW,
-               strcmp(prefix, NOSSL) == 0 ? DJ_TLS_DISABLED : DJ_TLS_VERIFY_CA);
-    dj_conn *c = NULL;
+    dj_conn *c = admin_connect(prefix);
     dj_error err;
-    cr_assert_eq(dj_connect(&c, &cfg, &err), 0, "admin login: %s", err.message);
     char sql[256], v[64];
     snprintf(sql, sizeof sql,
-             "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '%s'",
+             "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+             "WHERE VARIABLE_NAME = '%s'",
              variable);
     int rc = dj_query_value(c, sql, v, sizeof v, NULL, &err);
     dj_close(c);
@@ -227,9 +240,7 @@ Test(mysql97_csha2, unix_socket_full_auth_sends_the_password_then_fast)
 
 Test(mysql97_csha2, empty_password_logs_in_with_an_empty_answer)
 {
-    dj_config cfg;
-    srv_config(&cfg, MY9, "u_sha2_nopw", "", DJ_TLS_DISABLED);
-    expect_route(&cfg, "caching_sha2_password", NULL);
+    expect_login(MY9, "u_sha2_nopw", "", DJ_TLS_DISABLED, "caching_sha2_password", NULL);
 }
 
 Test(mysql97_csha2, wrong_password_is_refused_by_the_server_without_echoing_it)
@@ -246,9 +257,8 @@ Test(mysql97_csha2, wrong_password_is_refused_by_the_server_without_echoing_it)
 
 Test(mysql97_sha256, over_tls_sends_the_password_inside_tls)
 {
-    dj_config cfg;
-    srv_config(&cfg, MY9, "u_sha256", "sha256 pw", DJ_TLS_VERIFY_CA);
-    expect_route(&cfg, "sha256_password", "full, password inside TLS");
+    expect_login(MY9, "u_sha256", "sha256 pw", DJ_TLS_VERIFY_CA, "sha256_password",
+                 "full, password inside TLS");
 }
 
 Test(mysql97_sha256, over_plain_tcp_uses_the_pinned_key)
@@ -288,18 +298,13 @@ Test(mysql97_sha256, unix_socket_with_a_requested_key_uses_rsa)
 
 Test(mysql97_sha256, empty_password_is_a_lone_nul)
 {
-    dj_config cfg;
-    srv_config(&cfg, MY9, "u_sha256_nopw", "", DJ_TLS_DISABLED);
-    expect_route(&cfg, "sha256_password", "empty password");
+    expect_login(MY9, "u_sha256_nopw", "", DJ_TLS_DISABLED, "sha256_password", "empty password");
 }
 
 Test(mysql97_native, is_absent_from_the_server)
 {
-    dj_config cfg;
-    srv_config(&cfg, MY9, "dj_admin", ADMIN_PW, DJ_TLS_VERIFY_CA);
-    dj_conn *c = NULL;
+    dj_conn *c = admin_connect(MY9);
     dj_error err;
-    cr_assert_eq(dj_connect(&c, &cfg, &err), 0, "%s", err.message);
     int rc = dj_exec(c, "CREATE USER nat@'%' IDENTIFIED WITH mysql_native_password BY 'x'", NULL,
                      &err);
     dj_close(c);
@@ -313,38 +318,28 @@ Test(mysql97_native, is_absent_from_the_server)
 
 Test(mariadb118, native_over_plain_tcp_and_tls)
 {
-    dj_config cfg;
-    srv_config(&cfg, MDB11, "u_native", "native pw", DJ_TLS_DISABLED);
-    expect_route(&cfg, "mysql_native_password", NULL);
-    srv_config(&cfg, MDB11, "u_native", "native pw", DJ_TLS_VERIFY_IDENTITY);
-    expect_route(&cfg, "mysql_native_password", NULL);
+    expect_login(MDB11, "u_native", "native pw", DJ_TLS_DISABLED, "mysql_native_password", NULL);
+    expect_login(MDB11, "u_native", "native pw", DJ_TLS_VERIFY_IDENTITY, "mysql_native_password",
+                 NULL);
 }
 
 Test(mariadb118, ed25519_over_plain_tcp_and_tls)
 {
-    dj_config cfg;
-    srv_config(&cfg, MDB11, "u_ed25519", "ed25519 pw", DJ_TLS_DISABLED);
-    expect_route(&cfg, "client_ed25519", NULL);
-    srv_config(&cfg, MDB11, "u_ed25519", "ed25519 pw", DJ_TLS_VERIFY_CA);
-    expect_route(&cfg, "client_ed25519", NULL);
+    expect_login(MDB11, "u_ed25519", "ed25519 pw", DJ_TLS_DISABLED, "client_ed25519", NULL);
+    expect_login(MDB11, "u_ed25519", "ed25519 pw", DJ_TLS_VERIFY_CA, "client_ed25519", NULL);
 }
 
 Test(mariadb118, parsec_over_plain_tcp_and_tls)
 {
-    dj_config cfg;
-    srv_config(&cfg, MDB11, "u_parsec", "parsec pw", DJ_TLS_DISABLED);
-    expect_route(&cfg, "parsec", NULL);
-    srv_config(&cfg, MDB11, "u_parsec", "parsec pw", DJ_TLS_VERIFY_CA);
-    expect_route(&cfg, "parsec", NULL);
+    expect_login(MDB11, "u_parsec", "parsec pw", DJ_TLS_DISABLED, "parsec", NULL);
+    expect_login(MDB11, "u_parsec", "parsec pw", DJ_TLS_VERIFY_CA, "parsec", NULL);
 }
 
 Test(mariadb118, parsec_account_created_now_with_its_own_salt)
 {
     char user[64];
     fresh_account(MDB11, "parsec", "parsec pw 2", user, sizeof user);
-    dj_config cfg;
-    srv_config(&cfg, MDB11, user, "parsec pw 2", DJ_TLS_DISABLED);
-    expect_route(&cfg, "parsec", NULL);
+    expect_login(MDB11, user, "parsec pw 2", DJ_TLS_DISABLED, "parsec", NULL);
 }
 
 Test(mariadb118, parsec_wrong_password_is_refused)
