@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/scan_alloc.h"
 #include "datajoint.h"
 
 #define MY9 "DJ_MY9"
@@ -403,53 +404,11 @@ Test(mariadb118, a_plugin_this_client_lacks_is_refused_and_named)
 /* Secrets: no block the library frees still holds the password              */
 
 #define SECRET "Zq9-secret pw-4711"
-#define BLOCK_HEADER 16
-
-typedef struct scan_alloc {
-    int blocks_with_secret;
-    unsigned long frees;
-} scan_alloc;
-
-static void *scan_malloc(size_t n, void *ud)
-{
-    (void)ud;
-    uint8_t *b = malloc(n + BLOCK_HEADER);
-    if (!b)
-        return NULL;
-    memcpy(b, &n, sizeof n);
-    return b + BLOCK_HEADER;
-}
-
-static void scan_free(void *p, void *ud)
-{
-    scan_alloc *a = ud;
-    uint8_t *b = (uint8_t *)p - BLOCK_HEADER;
-    size_t n;
-    memcpy(&n, b, sizeof n);
-    if (memmem(p, n, SECRET, strlen(SECRET)))
-        a->blocks_with_secret++;
-    a->frees++;
-    free(b);
-}
-
-/* A moving realloc, so that every old block passes through the scan. */
-static void *scan_realloc(void *p, size_t n, void *ud)
-{
-    void *q = scan_malloc(n, ud);
-    if (!q || !p)
-        return q;
-    size_t old;
-    memcpy(&old, (uint8_t *)p - BLOCK_HEADER, sizeof old);
-    memcpy(q, p, old < n ? old : n);
-    scan_free(p, ud);
-    return q;
-}
 
 static void login_leaves_no_secret(dj_config *cfg, int expect_ok)
 {
-    scan_alloc state = {0, 0};
-    dj_allocator alloc = {scan_malloc, scan_realloc, scan_free, &state};
-    cfg->allocator = &alloc;
+    scan_alloc state;
+    cfg->allocator = scan_alloc_init(&state, SECRET);
     dj_conn *c = NULL;
     dj_error err;
     int rc = dj_connect(&c, cfg, &err);
