@@ -388,9 +388,21 @@ Test(mariadb118, csha2_over_the_unix_socket)
     expect_route(&cfg, "caching_sha2_password", "full, password over the Unix socket");
 }
 
-/* The one plugin MariaDB 11.8 can ask for that this client lacks on purpose:
- * the server asks with the pre-4.1 one-byte switch. */
-Test(mariadb118, a_plugin_this_client_lacks_is_refused_and_named)
+/* PAM makes the server switch to its 'dialog' client plugin, which a
+ * library that takes no prompts cannot have. */
+Test(mariadb118, a_plugin_this_client_lacks_is_named_in_the_error)
+{
+    dj_config cfg;
+    srv_config(&cfg, MDB11, "u_pam", "pam pw", DJ_TLS_VERIFY_CA);
+    dj_error err;
+    cr_assert_eq(login_fails(&cfg, &err), DJ_EAUTH);
+    cr_assert(strstr(err.message, "'dialog'") != NULL, "%s", err.message);
+    cr_assert(strstr(err.message, "not supported by this build") != NULL, "%s", err.message);
+}
+
+/* The pre-4.1 method, which MariaDB still has, is refused by name: the
+ * server asks for it with the old one-byte switch. */
+Test(mariadb118, mysql_old_password_is_refused_and_named)
 {
     dj_config cfg;
     srv_config(&cfg, MDB11, "u_old", "old pw", DJ_TLS_VERIFY_CA);
