@@ -92,8 +92,10 @@ int dj__auth_parsec_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_
     if (ctx->step != STEP_SALT_REQUESTED)
         return dj__err(err, DJ_EPROTO, "parsec: unexpected auth data after the signature");
     uint8_t client_nonce[PARSEC_NONCE];
-    randombytes_buf(client_nonce, sizeof client_nonce);
-    int rc = dj__auth_parsec_response(ctx->password, ctx->password_len, data, len,
+    int rc = dj__random_bytes(client_nonce, sizeof client_nonce, err);
+    if (rc < 0)
+        return rc;
+    rc = dj__auth_parsec_response(ctx->password, ctx->password_len, data, len,
                                       ctx->challenge, client_nonce, ctx->out, err);
     if (rc < 0) {
         dj__wipe(ctx->out, DJ__PARSEC_RESPONSE_LEN);
