@@ -28,7 +28,8 @@ typedef struct dj__auth_ctx {
     size_t password_len;
     uint8_t challenge[DJ__AUTH_CHALLENGE_MAX]; /* scramble / nonce as the plugin needs it */
     size_t challenge_len;
-    int secure_transport;          /* TLS is up, or this is a Unix socket */
+    int tls;                       /* TLS is up */
+    int unix_socket;               /* a Unix socket: local, but not TLS */
     int tls_verified;              /* the server certificate was verified */
     int allow_cleartext;           /* user enabled mysql_clear_password */
     int get_server_public_key;     /* user allowed requesting the RSA key */
@@ -36,6 +37,8 @@ typedef struct dj__auth_ctx {
     const dj_allocator *alloc;
     /* plugin state between steps */
     int step;
+    /* how the password was proven, for the debug log ("fast", "RSA, pinned key", ...) */
+    const char *route;
     /* output of the step */
     uint8_t out[DJ__AUTH_OUT_MAX];
     size_t out_len;
@@ -43,6 +46,9 @@ typedef struct dj__auth_ctx {
 
 typedef struct dj__auth_plugin {
     const char *name;
+    /* 0: the challenge is a 20-byte scramble (plus a NUL the loop drops);
+     * otherwise the exact length of a raw nonce, kept byte for byte. */
+    size_t nonce_len;
     /* First answer to a challenge (in HandshakeResponse41 or as AuthSwitchResponse).
      * Returns DJ__AUTH_SEND or a negative DJ_E code. */
     int (*start)(dj__auth_ctx *ctx, dj_error *err);
@@ -74,6 +80,19 @@ int dj__auth_rsa_encrypt(const char *pem, size_t pem_len, const uint8_t *msg, si
 /* The ed25519 public key A the server stores for this password (its ed25519_password()). */
 int dj__auth_ed25519_public_key(const char *pw, size_t pw_len, uint8_t out[32], dj_error *err);
 
+/* parsec: the Ed25519 seed PBKDF2-HMAC-SHA512(pw, salt, 1024 << factor), and the
+ * 96-byte answer (client nonce || signature) to the server's ext-salt message
+ * ('P', factor, salt). Present when both libsodium and OpenSSL are compiled in. */
+#define DJ__PARSEC_RESPONSE_LEN 96
+int dj__auth_parsec_seed(const char *pw, size_t pw_len, const uint8_t *salt, size_t salt_len,
+                         unsigned factor, uint8_t seed[32], dj_error *err);
+int dj__auth_parsec_response(const char *pw, size_t pw_len, const uint8_t *ext_salt,
+                             size_t ext_len, const uint8_t server_nonce[32],
+                             const uint8_t client_nonce[32], uint8_t out[96], dj_error *err);
+
+/* Whether the plugin can answer this challenge (scramble or nonce of the right size). */
+int dj__auth_challenge_fits(const dj__auth_plugin *p, size_t len);
+
 /* The plugin steps, one file each; plugins.c lists them by name. */
 int dj__auth_native_start(dj__auth_ctx *ctx, dj_error *err);
 int dj__auth_csha2_start(dj__auth_ctx *ctx, dj_error *err);
@@ -82,6 +101,8 @@ int dj__auth_sha256_start(dj__auth_ctx *ctx, dj_error *err);
 int dj__auth_sha256_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err);
 int dj__auth_ed25519_start(dj__auth_ctx *ctx, dj_error *err);
 int dj__auth_clear_start(dj__auth_ctx *ctx, dj_error *err);
+int dj__auth_parsec_start(dj__auth_ctx *ctx, dj_error *err);
+int dj__auth_parsec_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err);
 
 /* Shared by the plugins: fails with DJ_EPROTO unless the challenge holds a 20-byte scramble. */
 int dj__auth_need_scramble(const dj__auth_ctx *ctx, const char *plugin, dj_error *err);

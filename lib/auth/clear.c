@@ -21,7 +21,7 @@ int dj__auth_put_cleartext(dj__auth_ctx *ctx, dj_error *err)
 
 int dj__auth_clear_start(dj__auth_ctx *ctx, dj_error *err)
 {
-    if (!ctx->allow_cleartext || !ctx->secure_transport)
+    if (!ctx->allow_cleartext || !(ctx->tls || ctx->unix_socket))
         return dj__err(err, DJ_EAUTH,
                        "server asked for mysql_clear_password, which sends the password in clear; "
                        "refused (needs TLS or a Unix socket and allow_cleartext)");

@@ -6,14 +6,22 @@
 #include "auth/auth.h"
 
 static const dj__auth_plugin builtin_plugins[] = {
-    {"mysql_native_password", dj__auth_native_start, NULL},
-    {"caching_sha2_password", dj__auth_csha2_start, dj__auth_csha2_more},
-    {"sha256_password", dj__auth_sha256_start, dj__auth_sha256_more},
+    {"mysql_native_password", 0, dj__auth_native_start, NULL},
+    {"caching_sha2_password", 0, dj__auth_csha2_start, dj__auth_csha2_more},
+    {"sha256_password", 0, dj__auth_sha256_start, dj__auth_sha256_more},
 #ifdef HAVE_LIBSODIUM
-    {"client_ed25519", dj__auth_ed25519_start, NULL},
+    {"client_ed25519", 32, dj__auth_ed25519_start, NULL},
 #endif
-    {"mysql_clear_password", dj__auth_clear_start, NULL},
+#if defined(HAVE_LIBSODIUM) && defined(HAVE_OPENSSL)
+    {"parsec", 32, dj__auth_parsec_start, dj__auth_parsec_more},
+#endif
+    {"mysql_clear_password", 0, dj__auth_clear_start, NULL},
 };
+
+int dj__auth_challenge_fits(const dj__auth_plugin *p, size_t len)
+{
+    return p->nonce_len ? len == p->nonce_len : len >= 20;
+}
 
 const dj__auth_plugin *dj__auth_find(const char *name, size_t len)
 {

@@ -122,26 +122,32 @@ static int send_with_pinned_key(dj__auth_ctx *ctx, dj_error *err)
 }
 
 /* Gets the password itself to the server by whichever way the transport and
- * the user's options allow. */
+ * the user's options allow. caching_sha2 takes it in clear over TLS or a Unix
+ * socket; MySQL's sha256_password accepts the clear form only over TLS, so on
+ * a Unix socket without TLS it needs the RSA exchange like plain TCP. */
 static int send_password(dj__auth_ctx *ctx, uint8_t key_request, const char *plugin,
-                         dj_error *err)
+                         int clear_on_unix, dj_error *err)
 {
-    if (ctx->secure_transport) {
+    if (ctx->tls || (clear_on_unix && ctx->unix_socket)) {
         ctx->step = STEP_DONE;
+        ctx->route = ctx->tls ? "full, password inside TLS" : "full, password over the Unix socket";
         return dj__auth_put_cleartext(ctx, err);
     }
-    if (ctx->server_public_key_path && ctx->server_public_key_path[0])
+    if (ctx->server_public_key_path && ctx->server_public_key_path[0]) {
+        ctx->route = "full, RSA with the pinned server key";
         return send_with_pinned_key(ctx, err);
+    }
     if (ctx->get_server_public_key) {
+        ctx->route = "full, RSA with the key the server sent";
         ctx->out[0] = key_request;
         ctx->out_len = 1;
         ctx->step = STEP_KEY_REQUESTED;
         return DJ__AUTH_SEND;
     }
     return dj__err(err, DJ_EAUTH,
-                   "%s needs full authentication, which over plain TCP requires TLS, a pinned "
+                   "%s needs full authentication, which over %s requires TLS, a pinned "
                    "server public key (server_public_key) or get_server_public_key=1",
-                   plugin);
+                   plugin, ctx->unix_socket ? "a Unix socket without TLS" : "plain TCP");
 }
 
 static int unexpected_data(const char *plugin, const uint8_t *data, size_t len, dj_error *err)
@@ -174,11 +180,12 @@ int dj__auth_csha2_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_e
         return send_encrypted(ctx, (const char *)data, len, err);
     if (ctx->step == STEP_SCRAMBLE_SENT && len == 1 && data[0] == CSHA2_FAST_AUTH_OK) {
         ctx->step = STEP_DONE;
+        ctx->route = "fast";
         ctx->out_len = 0;
         return DJ__AUTH_WAIT;
     }
     if (ctx->step == STEP_SCRAMBLE_SENT && len == 1 && data[0] == CSHA2_FULL_AUTH)
-        return send_password(ctx, CSHA2_KEY_REQUEST, plugin, err);
+        return send_password(ctx, CSHA2_KEY_REQUEST, plugin, 1, err);
     return unexpected_data(plugin, data, len, err);
 }
 
@@ -189,12 +196,13 @@ int dj__auth_sha256_start(dj__auth_ctx *ctx, dj_error *err)
         return rc;
     if (ctx->password_len == 0) {
         /* The server reads a lone NUL as "no password". */
+        ctx->route = "empty password";
         ctx->out[0] = 0;
         ctx->out_len = 1;
         ctx->step = STEP_DONE;
         return DJ__AUTH_SEND;
     }
-    return send_password(ctx, SHA256_KEY_REQUEST, "sha256_password", err);
+    return send_password(ctx, SHA256_KEY_REQUEST, "sha256_password", 0, err);
 }
 
 int dj__auth_sha256_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err)

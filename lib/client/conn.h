@@ -111,6 +111,9 @@ void dj__conn_drop(dj_conn *c);
 int64_t dj__io_deadline(const dj_conn *c, int for_write);
 /* Switches the stream to compressed frames (after authentication). */
 void dj__io_start_compression(dj_conn *c);
+/* Zeroes the request builder and the send stage: after a login packet or an
+ * auth answer they hold a password, a token or derived material. */
+void dj__io_wipe_send_buffers(dj_conn *c);
 /* Frees buffers (used by close and reconnect). */
 void dj__io_free(dj_conn *c);
 

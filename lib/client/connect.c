@@ -56,11 +56,12 @@ static uint32_t wanted_capabilities(const dj_conn *c, const dj__greeting *g)
 }
 
 /* Keeps only the scramble bytes: servers end native/sha2 challenges with a
- * NUL that is not part of them, while an ed25519 nonce may end in 0x00. */
-static void set_challenge(dj__auth_ctx *ctx, const char *plugin, const uint8_t *data, size_t len)
+ * NUL that is not part of them, while an ed25519 or parsec nonce is raw and
+ * may end in 0x00. */
+static void set_challenge(dj__auth_ctx *ctx, const dj__auth_plugin *plugin, const uint8_t *data,
+                          size_t len)
 {
-    int raw_nonce = strcmp(plugin, "client_ed25519") == 0 || strcmp(plugin, "parsec") == 0;
-    if (!raw_nonce && len > 0 && data[len - 1] == 0)
+    if (!plugin->nonce_len && len > 0 && data[len - 1] == 0)
         len--;
     ctx->challenge_len = DJ__MIN(len, sizeof ctx->challenge);
     memcpy(ctx->challenge, data, ctx->challenge_len);
@@ -69,7 +70,9 @@ static void set_challenge(dj__auth_ctx *ctx, const char *plugin, const uint8_t *
 static int send_auth_out(dj_conn *c, dj__auth_ctx *ctx, dj_error *err)
 {
     dj__begin_packet(c);
-    return dj__send_packet(c, ctx->out, ctx->out_len, err);
+    int rc = dj__send_packet(c, ctx->out, ctx->out_len, err);
+    dj__io_wipe_send_buffers(c);
+    return rc;
 }
 
 /* Turns the server's ERR during login into an auth failure that keeps the
@@ -94,12 +97,17 @@ static int unknown_plugin(dj_conn *c, const char *name, size_t len, dj_error *er
 static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_error *err)
 {
     const dj__auth_plugin *plugin = dj__auth_find(g->auth_plugin, strlen(g->auth_plugin));
-    /* A greeting naming a plugin we lack still gets a native answer; the server
-     * switches to the account's real plugin if it differs. */
-    if (!plugin)
+    /* A greeting naming a plugin we lack, or one whose challenge does not fit
+     * it (client_ed25519 with a 20-byte scramble), gets a native answer, empty
+     * when even that does not fit; the server then switches to the account's
+     * real plugin. The greeting's plugin is only the server's guess. */
+    size_t glen = g->scramble_len;
+    if (glen > 0 && g->scramble[glen - 1] == 0)
+        glen--;
+    if (!plugin || !dj__auth_challenge_fits(plugin, plugin->nonce_len ? g->scramble_len : glen))
         plugin = dj__auth_find("mysql_native_password", 21);
-    set_challenge(ctx, plugin->name, g->scramble, g->scramble_len);
-    int rc = plugin->start(ctx, err);
+    set_challenge(ctx, plugin, g->scramble, g->scramble_len);
+    int rc = ctx->challenge_len >= 20 ? plugin->start(ctx, err) : DJ__AUTH_SEND;
     if (rc < 0) {
         dj__conn_drop(c);
         return rc;
@@ -129,11 +137,17 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
         .attrs_len = attrs.len,
     };
     dj__begin_packet(c);
-    dj__handshake_response_build(&c->out, &login);
-    rc = attrs.oom ? dj__err(err, DJ_ENOMEM, "out of memory building the login packet")
-                   : dj__send_packet(c, NULL, 0, err);
+    /* Room for the whole packet up front: a builder that grew in the middle
+     * would free a block still holding the auth token, unwiped. */
+    size_t need = 64 + strlen(login.user) + login.auth_len + strlen(login.database) +
+                  strlen(login.auth_plugin) + attrs.len;
+    if (dj__builder_reserve(&c->out, need) == 0)
+        dj__handshake_response_build(&c->out, &login);
+    rc = attrs.oom || c->out.oom
+             ? dj__err(err, DJ_ENOMEM, "out of memory building the login packet")
+             : dj__send_packet(c, NULL, 0, err);
     dj__builder_free(&attrs, 0);
-    dj__wipe(c->out.data, c->out.len);
+    dj__io_wipe_send_buffers(c);
     if (rc)
         return rc;
 
@@ -157,6 +171,8 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
             }
             c->status = ok.status;
             dj__strlcpy(c->auth_plugin, plugin->name, sizeof c->auth_plugin);
+            dj__log(c, DJ_LOG_DEBUG, "authenticated as %s with %s%s%s", c->cfg.user, plugin->name,
+                    ctx->route ? ": " : "", ctx->route ? ctx->route : "");
             return 0;
         }
         if (p[0] == DJ__PKT_ERR)
@@ -185,7 +201,8 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
             if (!plugin)
                 return unknown_plugin(c, name, nlen, err);
             ctx->step = 0;
-            set_challenge(ctx, plugin->name, data, dlen);
+            ctx->route = NULL;
+            set_challenge(ctx, plugin, data, dlen);
             rc = plugin->start(ctx, err);
         } else if (p[0] == DJ__PKT_AUTH_MORE && plugin->more) {
             rc = plugin->more(ctx, p + 1, pkt.len - 1, err);
@@ -273,7 +290,8 @@ static int handshake(dj_conn *c, const char *host, dj_error *err)
     memset(&ctx, 0, sizeof ctx);
     ctx.password = c->cfg.password;
     ctx.password_len = strlen(c->cfg.password);
-    ctx.secure_transport = c->tls != NULL || c->is_unix;
+    ctx.tls = c->tls != NULL;
+    ctx.unix_socket = c->is_unix;
     ctx.tls_verified = c->tls ? dj__tls_verified(c->tls) : 0;
     ctx.allow_cleartext = c->cfg.allow_cleartext;
     ctx.get_server_public_key = c->cfg.get_server_public_key;

@@ -60,6 +60,7 @@ void dj__io_free(dj_conn *c)
 {
     dj__free(c->alloc, c->in);
     dj__free(c->alloc, c->zin);
+    dj__wipe(c->stage, c->stage_cap);
     dj__free(c->alloc, c->stage);
     dj__builder_free(&c->out, 1);
     dj__builder_free(&c->zout, 1);
@@ -91,6 +92,14 @@ static int reserve(dj_conn *c, uint8_t **buf, size_t *cap, size_t *start, size_t
     *buf = p;
     *cap = ncap;
     return 0;
+}
+
+void dj__io_wipe_send_buffers(dj_conn *c)
+{
+    dj__wipe(c->out.data, c->out.cap);
+    c->out.len = 0;
+    dj__wipe(c->stage, c->stage_cap);
+    c->stage_len = 0;
 }
 
 void dj__io_start_compression(dj_conn *c)

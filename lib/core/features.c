@@ -33,6 +33,9 @@ const char *dj_features_string(void)
 #ifdef HAVE_LIBSODIUM
            "ed25519"
 #endif
+#if defined(HAVE_OPENSSL) && defined(HAVE_LIBSODIUM)
+           " parsec"
+#endif
 #if (defined(HAVE_OPENSSL) || defined(HAVE_LIBSODIUM)) && defined(HAVE_ZLIB)
            " "
 #endif

@@ -517,7 +517,7 @@ Test(plugins, ctx_wipe_clears_output_and_state)
     dj__auth_ctx ctx;
     inputs in;
     setup_ctx(&ctx, &in, "password");
-    ctx.secure_transport = 1;
+    ctx.tls = 1;
     cr_assert_eq(dj__auth_sha256_start(&ctx, NULL), DJ__AUTH_SEND);
     ctx.step = 2;
     dj__auth_ctx_wipe(&ctx);
@@ -603,7 +603,7 @@ Test(csha2, full_auth_over_secure_transport_sends_password_and_nul)
     dj__auth_ctx ctx;
     inputs in;
     setup_ctx(&ctx, &in, "password");
-    ctx.secure_transport = 1;
+    ctx.tls = 1;
     cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
     cr_assert_eq(dj__auth_csha2_more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
     expect_bytes(ctx.out, ctx.out_len, (const uint8_t *)"secret", 7, "password || NUL");
@@ -628,7 +628,7 @@ Test(csha2, rejects_malformed_more_data)
     inputs in;
     dj_error err;
     setup_ctx(&ctx, &in, "password");
-    ctx.secure_transport = 1;
+    ctx.tls = 1;
     cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
     expect_error(dj__auth_csha2_more(&ctx, other, 1, &err), &err, DJ_EPROTO, "0x05");
     expect_error(dj__auth_csha2_more(&ctx, twice, 2, &err), &err, DJ_EPROTO, "2 bytes");
@@ -785,7 +785,7 @@ Test(sha256, secure_transport_sends_password_and_nul_at_once)
     dj__auth_ctx ctx;
     inputs in;
     setup_ctx(&ctx, &in, "password");
-    ctx.secure_transport = 1;
+    ctx.tls = 1;
     cr_assert_eq(dj__auth_sha256_start(&ctx, NULL), DJ__AUTH_SEND);
     expect_bytes(ctx.out, ctx.out_len, (const uint8_t *)"secret", 7, "password || NUL");
 }
@@ -827,7 +827,7 @@ Test(sha256, more_data_without_key_request_is_protocol_error)
     inputs in;
     dj_error err;
     setup_ctx(&ctx, &in, "password");
-    ctx.secure_transport = 1;
+    ctx.tls = 1;
     cr_assert_eq(dj__auth_sha256_start(&ctx, NULL), DJ__AUTH_SEND);
     expect_error(dj__auth_sha256_more(&ctx, FULL_AUTH, 1, &err), &err, DJ_EPROTO,
                  "sha256_password: unexpected");
@@ -910,7 +910,7 @@ Test(clear, refused_on_secure_transport_without_allow_flag)
     inputs in;
     dj_error err;
     setup_ctx(&ctx, &in, "password");
-    ctx.secure_transport = 1;
+    ctx.tls = 1;
     expect_error(dj__auth_clear_start(&ctx, &err), &err, DJ_EAUTH, "refused");
 }
 
@@ -919,7 +919,7 @@ Test(clear, sends_password_and_nul_when_allowed_and_secure)
     dj__auth_ctx ctx;
     inputs in;
     setup_ctx(&ctx, &in, "long_password");
-    ctx.secure_transport = 1;
+    ctx.tls = 1;
     ctx.allow_cleartext = 1;
     cr_assert_eq(dj__auth_clear_start(&ctx, NULL), DJ__AUTH_SEND);
     expect_bytes(ctx.out, ctx.out_len, (const uint8_t *)"correct horse battery staple", 29,
@@ -934,7 +934,7 @@ Test(clear, password_too_long_for_one_message_is_refused)
     inputs in;
     dj_error err;
     setup_ctx(&ctx, &in, "password");
-    ctx.secure_transport = 1;
+    ctx.tls = 1;
     ctx.allow_cleartext = 1;
     ctx.password = pw;
     ctx.password_len = sizeof pw;
