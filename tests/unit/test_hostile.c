@@ -1,0 +1,2 @@
+#include "scripted/fixture.h"
+TestSuite(hostile, .init = fx_setup, .fini = fx_teardown, .timeout = 60);

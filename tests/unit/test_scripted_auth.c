@@ -1,0 +1,279 @@
+/*
+ * test_scripted_auth.c - authentication exchanges that real servers will not
+ * play, against the scripted server: what the client refuses, that it
+ * refuses before the password leaves, and the caching_sha2 paths (fast auth,
+ * RSA key exchange) checked byte for byte.
+ */
+#include "scripted/fixture.h"
+
+#include "auth/auth.h"
+
+#ifdef HAVE_OPENSSL
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#endif
+
+TestSuite(scripted_auth, .init = fx_setup, .fini = fx_teardown, .timeout = 30);
+
+/* Greeting with `plugin`, then the HandshakeResponse (seq 1). */
+static void script_greeting(const char *plugin)
+{
+    ss_greeting g = ss_greeting_default();
+    g.plugin = plugin;
+    ss_build_greeting(&fx.b, &g);
+    ss_send_built(fx.srv, 0, &fx.b);
+    ss_expect(fx.srv, 1, "");
+}
+
+static void script_switch(uint8_t seq, const char *plugin, const void *data, size_t len)
+{
+    ss_build_switch(&fx.b, plugin, data, len);
+    ss_send_built(fx.srv, seq, &fx.b);
+}
+
+/* The scramble plus the NUL servers put after it. */
+static const uint8_t *scramble21(void)
+{
+    static uint8_t s[21];
+    memcpy(s, ss_vector_scramble, 20);
+    return s;
+}
+
+/* After a refusal the client must have sent its login packet and nothing more. */
+static void assert_only_login_sent(void)
+{
+    cr_assert_eq(ss_packet_count(fx.srv), 1, "the client sent %zu packets after the refusal",
+                 ss_packet_count(fx.srv));
+    fx_assert_password_not_sent();
+}
+
+Test(scripted_auth, clear_password_switch_over_plain_tcp_is_refused)
+{
+    script_greeting("mysql_native_password");
+    script_switch(2, "mysql_clear_password", NULL, 0);
+    fx_assert_error(fx_connect(), DJ_EAUTH, "mysql_clear_password");
+    fx_done();
+    assert_only_login_sent();
+}
+
+Test(scripted_auth, clear_password_stays_refused_over_plain_tcp_when_enabled)
+{
+    fx.cfg.allow_cleartext = 1;
+    script_greeting("mysql_native_password");
+    script_switch(2, "mysql_clear_password", NULL, 0);
+    fx_assert_error(fx_connect(), DJ_EAUTH, "mysql_clear_password");
+    fx_done();
+    assert_only_login_sent();
+}
+
+static void check_downgrade_refused(dj_tls_mode mode)
+{
+    fx.cfg.tls_mode = mode;
+    ss_greeting g = ss_greeting_default(); /* no CLIENT_SSL */
+    ss_build_greeting(&fx.b, &g);
+    ss_send_built(fx.srv, 0, &fx.b);
+    int rc = fx_connect();
+    if (dj_features() & DJ_FEATURE_TLS)
+        fx_assert_error(rc, DJ_ETLS, "does not offer");
+    else
+        fx_assert_error(rc, DJ_EUNSUPPORTED, "TLS");
+    fx_done();
+    size_t len;
+    ss_received(fx.srv, &len);
+    cr_assert_eq(len, 0, "the client sent %zu bytes to a server without TLS", len);
+}
+
+Test(scripted_auth, tls_downgrade_is_refused_before_anything_is_sent_when_required)
+{
+    check_downgrade_refused(DJ_TLS_REQUIRED);
+}
+
+Test(scripted_auth, tls_downgrade_is_refused_before_anything_is_sent_when_verifying)
+{
+    check_downgrade_refused(DJ_TLS_VERIFY_IDENTITY);
+}
+
+Test(scripted_auth, csha2_full_auth_without_key_or_permission_is_refused)
+{
+    script_greeting("caching_sha2_password");
+    ss_send_hex(fx.srv, 2, "01 04");
+    fx_assert_error(fx_connect(), DJ_EAUTH, "get_server_public_key");
+    fx_done();
+    assert_only_login_sent();
+}
+
+Test(scripted_auth, sha256_switch_without_key_or_permission_is_refused)
+{
+    script_greeting("mysql_native_password");
+    script_switch(2, "sha256_password", scramble21(), 21);
+    fx_assert_error(fx_connect(), DJ_EAUTH, "get_server_public_key");
+    fx_done();
+    assert_only_login_sent();
+}
+
+Test(scripted_auth, switch_without_nul_after_the_plugin_name_is_malformed)
+{
+    script_greeting("mysql_native_password");
+    ss_send_hex(fx.srv, 2, "fe 6d 79 73 71 6c 5f 6e 61 74 69 76 65"); /* fe "mysql_native" */
+    fx_assert_error(fx_connect(), DJ_EPROTO, "malformed authentication switch");
+    fx_done();
+    assert_only_login_sent();
+}
+
+Test(scripted_auth, ed25519_nonce_of_31_bytes_is_refused)
+{
+    uint8_t nonce[31];
+    memset(nonce, 0x5a, sizeof nonce);
+    script_greeting("mysql_native_password");
+    script_switch(2, "client_ed25519", nonce, sizeof nonce);
+    int rc = fx_connect();
+    if (dj_features() & DJ_FEATURE_ED25519)
+        fx_assert_error(rc, DJ_EPROTO, "expected exactly 32");
+    else
+        fx_assert_error(rc, DJ_EAUTH, "client_ed25519");
+    fx_done();
+    assert_only_login_sent();
+}
+
+Test(scripted_auth, auth_more_data_for_native_password_is_a_protocol_error)
+{
+    script_greeting("mysql_native_password");
+    ss_send_hex(fx.srv, 2, "01 04");
+    fx_assert_error(fx_connect(), DJ_EPROTO, "unexpected packet 0x01");
+    fx_done();
+    assert_only_login_sent();
+}
+
+Test(scripted_auth, empty_packet_during_auth_is_a_protocol_error)
+{
+    script_greeting("mysql_native_password");
+    ss_send(fx.srv, 2, NULL, 0);
+    fx_assert_error(fx_connect(), DJ_EPROTO, "empty packet");
+    fx_done();
+    assert_only_login_sent();
+}
+
+Test(scripted_auth, old_password_switch_is_never_answered)
+{
+    script_greeting("mysql_native_password");
+    ss_send_hex(fx.srv, 2, "fe");
+    fx_assert_error(fx_connect(), DJ_EAUTH, "mysql_old_password");
+    fx_done();
+    assert_only_login_sent();
+}
+
+Test(scripted_auth, repeated_auth_switch_stops_after_the_first)
+{
+    script_greeting("mysql_native_password");
+    for (uint8_t seq = 2; seq < 12; seq += 2) {
+        script_switch(seq, "mysql_native_password", scramble21(), 21);
+        ss_expect(fx.srv, (uint8_t)(seq + 1), "");
+    }
+    fx_assert_error(fx_connect(), DJ_EPROTO, "more than once");
+    fx_done();
+    /* The login and one switch response, then nothing. */
+    cr_assert_eq(ss_packet_count(fx.srv), 2);
+    fx_assert_password_not_sent();
+}
+
+/* The auth data of the client's login packet must be `expected`. */
+static void assert_login_auth(const uint8_t *expected, size_t len)
+{
+    size_t plen, alen;
+    const uint8_t *p = ss_packet(fx.srv, 0, &plen, NULL);
+    cr_assert_not_null(p, "no login packet");
+    const uint8_t *auth = ss_login_auth_data(p, plen, &alen);
+    cr_assert_not_null(auth, "malformed login packet");
+    cr_assert_eq(alen, len, "auth data of %zu bytes, expected %zu", alen, len);
+    cr_assert_arr_eq(auth, expected, len, "wrong auth data");
+}
+
+Test(scripted_auth, csha2_fast_auth_then_ok_logs_in)
+{
+    script_greeting("caching_sha2_password");
+    ss_send_hex(fx.srv, 2, "01 03");
+    ss_send_hex(fx.srv, 3, "00 00 00 02 00 00 00");
+    ss_script_session(fx.srv, "16777216");
+    int rc = fx_connect();
+    cr_assert_eq(rc, 0, "connect failed: %s", fx.err.message);
+    cr_assert_str_eq(dj_auth_plugin(fx.conn), "caching_sha2_password");
+    const char *failure = fx_done();
+    cr_assert_null(failure, "script: %s", failure);
+    uint8_t token[32];
+    dj__auth_csha2_token(SS_PASSWORD, strlen(SS_PASSWORD), ss_vector_scramble, token);
+    assert_login_auth(token, sizeof token);
+    fx_assert_password_not_sent();
+}
+
+Test(scripted_auth, native_login_sends_the_native_token)
+{
+    ss_greeting g = ss_greeting_default();
+    ss_script_login(fx.srv, &g);
+    ss_script_session(fx.srv, "16777216");
+    int rc = fx_connect();
+    cr_assert_eq(rc, 0, "connect failed: %s", fx.err.message);
+    const char *failure = fx_done();
+    cr_assert_null(failure, "script: %s", failure);
+    uint8_t token[20];
+    dj__auth_native_token(SS_PASSWORD, strlen(SS_PASSWORD), ss_vector_scramble, token);
+    assert_login_auth(token, sizeof token);
+    fx_assert_password_not_sent();
+}
+
+#ifdef HAVE_OPENSSL
+
+/* The RSA exchange with a key the test holds: the client asks for the key
+ * (02), gets it as PEM, and sends RSA-OAEP((password || NUL) XOR scramble),
+ * which the test decrypts and compares with the shared vector for "secret". */
+Test(scripted_auth, csha2_full_auth_with_requested_rsa_key_sends_the_xor_vector)
+{
+    EVP_PKEY *key = EVP_RSA_gen(2048);
+    cr_assert_not_null(key);
+    BIO *bio = BIO_new(BIO_s_mem());
+    cr_assert_eq(PEM_write_bio_PUBKEY(bio, key), 1);
+    char *pem;
+    long pem_len = BIO_get_mem_data(bio, &pem);
+    dj__builder key_packet;
+    dj__builder_init(&key_packet, NULL);
+    dj__put_u8(&key_packet, 0x01);
+    dj__put_bytes(&key_packet, pem, (size_t)pem_len);
+    BIO_free(bio);
+
+    dj__strlcpy(fx.cfg.password, "secret", sizeof fx.cfg.password);
+    fx.cfg.get_server_public_key = 1;
+    script_greeting("caching_sha2_password");
+    ss_send_hex(fx.srv, 2, "01 04");
+    ss_expect_exact(fx.srv, 3, "02");
+    ss_send_built(fx.srv, 4, &key_packet);
+    dj__builder_free(&key_packet, 0);
+    ss_expect(fx.srv, 5, "");
+    ss_send_hex(fx.srv, 6, "00 00 00 02 00 00 00");
+    ss_script_session(fx.srv, "16777216");
+    int rc = fx_connect();
+    cr_assert_eq(rc, 0, "connect failed: %s", fx.err.message);
+    const char *failure = fx_done();
+    cr_assert_null(failure, "script: %s", failure);
+
+    size_t clen;
+    uint8_t seq;
+    const uint8_t *cipher = ss_packet(fx.srv, 2, &clen, &seq);
+    cr_assert_not_null(cipher);
+    cr_assert_eq(seq, 5);
+    cr_assert_eq(clen, 256, "ciphertext of %zu bytes for a 2048-bit key", clen);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(key, NULL);
+    uint8_t plain[256];
+    size_t plen = sizeof plain;
+    cr_assert(EVP_PKEY_decrypt_init(ctx) > 0 &&
+              EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) > 0 &&
+              EVP_PKEY_decrypt(ctx, plain, &plen, cipher, clen) > 0,
+              "the ciphertext is not RSA-OAEP(SHA-1) under the server's key");
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(key);
+    static const uint8_t xor_vector[] = {0x29, 0x7a, 0x18, 0x4e, 0x6b, 0x19, 0x2f};
+    cr_assert_eq(plen, sizeof xor_vector);
+    cr_assert_arr_eq(plain, xor_vector, sizeof xor_vector);
+    cr_assert_not(ss_received_contains(fx.srv, "secret", 6), "the password went in clear");
+}
+
+#endif
