@@ -76,4 +76,22 @@ static inline void fx_assert_password_not_sent(void)
                   "the password went over the wire");
 }
 
+/* The client must not have sent a single byte. */
+static inline void fx_assert_nothing_sent(void)
+{
+    size_t len;
+    ss_received(fx.srv, &len);
+    cr_assert_eq(len, 0, "the client sent %zu bytes", len);
+}
+
+/* A default login and session, then a query is expected (seq 0); what the
+ * server answers is up to the test. */
+static inline void fx_script_until_query(void)
+{
+    ss_greeting g = ss_greeting_default();
+    ss_script_login(fx.srv, &g);
+    ss_script_session(fx.srv, "16777216");
+    ss_expect(fx.srv, 0, "03");
+}
+
 #endif

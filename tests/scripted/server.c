@@ -58,7 +58,7 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
-static size_t hex_to_bytes(const char *hex, uint8_t **out)
+size_t ss_hex_bytes(const char *hex, uint8_t **out)
 {
     size_t cap = strlen(hex) / 2 + 1, n = 0;
     uint8_t *b = xrealloc(NULL, cap);
@@ -144,7 +144,7 @@ void ss_send(sserver *s, uint8_t seq, const void *payload, size_t len)
 void ss_send_hex(sserver *s, uint8_t seq, const char *hex)
 {
     uint8_t *b;
-    size_t n = hex_to_bytes(hex, &b);
+    size_t n = ss_hex_bytes(hex, &b);
     ss_send(s, seq, b, n);
     free(b);
 }
@@ -161,7 +161,7 @@ void ss_send_raw(sserver *s, const void *bytes, size_t len)
 void ss_send_raw_hex(sserver *s, const char *hex)
 {
     struct ss_step *st = add_step(s, OP_SEND);
-    st->len = hex_to_bytes(hex, &st->data);
+    st->len = ss_hex_bytes(hex, &st->data);
 }
 
 static void add_expect(sserver *s, uint8_t seq, const char *hex, int exact)
@@ -169,7 +169,7 @@ static void add_expect(sserver *s, uint8_t seq, const char *hex, int exact)
     struct ss_step *st = add_step(s, OP_EXPECT);
     st->seq = seq;
     st->exact = exact;
-    st->len = hex_to_bytes(hex, &st->data);
+    st->len = ss_hex_bytes(hex, &st->data);
 }
 
 void ss_expect(sserver *s, uint8_t seq, const char *prefix_hex) { add_expect(s, seq, prefix_hex, 0); }

@@ -57,6 +57,9 @@ void ss_flood(sserver *s, uint8_t seq, unsigned max_fragments);
  * then closes the connection: for truncation at every offset. */
 void ss_cut_after(sserver *s, size_t bytes);
 
+/* Decodes hex (spaces ignored) into a malloc'ed buffer; returns its length. */
+size_t ss_hex_bytes(const char *hex, uint8_t **out);
+
 /* ---- running ---- */
 
 /* Accepts one client in a thread and plays the script. */
