@@ -558,3 +558,76 @@ Test(hostile, local_infile_request_gets_an_empty_file_and_is_reported)
     cr_assert_null(failure, "script: %s", failure);
     cr_assert_not(ss_received_contains(fx.srv, "root:", 5));
 }
+
+/* ---- compressed frames that lie about their sizes ---- */
+
+#ifdef HAVE_ZLIB
+
+#include <zlib.h>
+
+/* Login with compression; the session statements arrive as compressed frames,
+ * which the stall swallows; then the server answers with `frame` (and closes
+ * the connection if asked). */
+static int compressed_session_answered_with(const uint8_t *frame, size_t len, int then_close)
+{
+    fx.cfg.compress = 1;
+    ss_greeting g = ss_greeting_default();
+    g.capabilities |= DJ__CLIENT_COMPRESS;
+    ss_script_login(fx.srv, &g);
+    ss_stall(fx.srv, 300);
+    ss_send_raw(fx.srv, frame, len);
+    if (then_close)
+        ss_close(fx.srv);
+    return fx_connect();
+}
+
+/* A frame holding the zlib stream of an OK packet (seq 1), whose header
+ * claims `claimed` bytes after inflating. */
+static size_t lying_frame(uint8_t *frame, size_t cap, uint32_t claimed)
+{
+    static const uint8_t ok[] = {0x07, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00};
+    uLongf clen = (uLongf)(cap - 7);
+    cr_assert_eq(compress(frame + 7, &clen, ok, sizeof ok), Z_OK);
+    dj__put_le24(frame, (uint32_t)clen);
+    frame[3] = 0;
+    dj__put_le24(frame + 4, claimed);
+    return 7 + (size_t)clen;
+}
+
+/* The OK packet is 11 bytes; a header claiming `claimed` instead is refused. */
+static void check_lying_size_refused(uint32_t claimed)
+{
+    uint8_t frame[128];
+    size_t n = lying_frame(frame, sizeof frame, claimed);
+    fx_assert_error(compressed_session_answered_with(frame, n, 0), DJ_EPROTO,
+                    "corrupt compressed frame");
+    fx_done();
+}
+
+Test(hostile, compressed_frame_inflating_to_less_than_claimed_is_a_protocol_error)
+{
+    check_lying_size_refused(16);
+}
+
+Test(hostile, compressed_frame_inflating_to_more_than_claimed_is_a_protocol_error)
+{
+    check_lying_size_refused(5);
+}
+
+Test(hostile, compressed_frame_claiming_16mib_from_garbage_is_a_protocol_error)
+{
+    uint8_t frame[7 + 10] = {10, 0, 0, 0, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    fx_assert_error(compressed_session_answered_with(frame, sizeof frame, 0), DJ_EPROTO,
+                    "corrupt compressed frame");
+    fx_done();
+}
+
+Test(hostile, compressed_frame_body_cut_by_a_close_is_a_lost_connection)
+{
+    uint8_t frame[128];
+    size_t n = lying_frame(frame, sizeof frame, 11);
+    fx_assert_error(compressed_session_answered_with(frame, n - 3, 1), DJ_ELOST, "");
+    fx_done();
+}
+
+#endif
