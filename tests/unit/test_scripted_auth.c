@@ -8,6 +8,9 @@
 
 #include "auth/auth.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #ifdef HAVE_OPENSSL
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -219,26 +222,92 @@ Test(scripted_auth, native_login_sends_the_native_token)
     fx_assert_password_not_sent();
 }
 
+Test(scripted_auth, greeting_naming_clear_password_is_refused_before_the_login)
+{
+    ss_greeting g = ss_greeting_default();
+    g.plugin = "mysql_clear_password";
+    ss_build_greeting(&fx.b, &g);
+    ss_send_built(fx.srv, 0, &fx.b);
+    fx_assert_error(fx_connect(), DJ_EAUTH, "mysql_clear_password");
+    fx_done();
+    fx_assert_nothing_sent();
+}
+
+Test(scripted_auth, unsolicited_public_key_is_a_protocol_error)
+{
+    script_greeting("caching_sha2_password");
+    ss_send_hex(fx.srv, 2, "01 2d 2d 2d 2d 2d 42 45 47 49 4e"); /* 01 "-----BEGIN" */
+    fx_assert_error(fx_connect(), DJ_EPROTO, "unexpected auth data");
+    fx_done();
+    assert_only_login_sent();
+}
+
 #ifdef HAVE_OPENSSL
 
-/* The RSA exchange with a key the test holds: the client asks for the key
- * (02), gets it as PEM, and sends RSA-OAEP((password || NUL) XOR scramble),
- * which the test decrypts and compares with the shared vector for "secret". */
-Test(scripted_auth, csha2_full_auth_with_requested_rsa_key_sends_the_xor_vector)
+/* The RSA exchanges with a key the test holds. The client sends
+ * RSA-OAEP((password || NUL) XOR scramble), which the test decrypts and
+ * compares with the shared vector for "secret". */
+static EVP_PKEY *rsa_key;
+
+/* Makes the key; returns its public half as PEM (malloc'ed, *len bytes). */
+static char *make_rsa_key(size_t *len)
 {
     /* 1024 bits keeps key generation quick under valgrind; the client takes
      * the modulus size from the key, whatever it is. */
-    EVP_PKEY *key = EVP_RSA_gen(1024);
-    cr_assert_not_null(key);
+    rsa_key = EVP_RSA_gen(1024);
+    cr_assert_not_null(rsa_key);
     BIO *bio = BIO_new(BIO_s_mem());
-    cr_assert_eq(PEM_write_bio_PUBKEY(bio, key), 1);
-    char *pem;
-    long pem_len = BIO_get_mem_data(bio, &pem);
+    cr_assert_eq(PEM_write_bio_PUBKEY(bio, rsa_key), 1);
+    char *data;
+    *len = (size_t)BIO_get_mem_data(bio, &data);
+    char *pem = malloc(*len);
+    cr_assert_not_null(pem);
+    memcpy(pem, data, *len);
+    BIO_free(bio);
+    return pem;
+}
+
+/* Logs in with "secret" through 01 04 and the key exchange the test scripted;
+ * `cipher_at` is the client packet holding the ciphertext. */
+static void check_rsa_login(size_t cipher_at)
+{
+    ss_send_hex(fx.srv, (uint8_t)(cipher_at * 2 + 2), "00 00 00 02 00 00 00");
+    ss_script_session(fx.srv, "16777216");
+    int rc = fx_connect();
+    cr_assert_eq(rc, 0, "connect failed: %s", fx.err.message);
+    const char *failure = fx_done();
+    cr_assert_null(failure, "script: %s", failure);
+
+    size_t clen;
+    uint8_t seq;
+    const uint8_t *cipher = ss_packet(fx.srv, cipher_at, &clen, &seq);
+    cr_assert_not_null(cipher);
+    cr_assert_eq(seq, cipher_at * 2 + 1);
+    cr_assert_eq(clen, 128, "ciphertext of %zu bytes for a 1024-bit key", clen);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(rsa_key, NULL);
+    uint8_t plain[128];
+    size_t plen = sizeof plain;
+    cr_assert(EVP_PKEY_decrypt_init(ctx) > 0 &&
+              EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) > 0 &&
+              EVP_PKEY_decrypt(ctx, plain, &plen, cipher, clen) > 0,
+              "the ciphertext is not RSA-OAEP(SHA-1) under the server's key");
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(rsa_key);
+    static const uint8_t xor_vector[] = {0x29, 0x7a, 0x18, 0x4e, 0x6b, 0x19, 0x2f};
+    cr_assert_eq(plen, sizeof xor_vector);
+    cr_assert_arr_eq(plain, xor_vector, sizeof xor_vector);
+    cr_assert_not(ss_received_contains(fx.srv, "secret", 6), "the password went in clear");
+}
+
+Test(scripted_auth, csha2_full_auth_with_requested_rsa_key_sends_the_xor_vector)
+{
+    size_t pem_len;
+    char *pem = make_rsa_key(&pem_len);
     dj__builder key_packet;
     dj__builder_init(&key_packet, NULL);
     dj__put_u8(&key_packet, 0x01);
-    dj__put_bytes(&key_packet, pem, (size_t)pem_len);
-    BIO_free(bio);
+    dj__put_bytes(&key_packet, pem, pem_len);
+    free(pem);
 
     dj__strlcpy(fx.cfg.password, "secret", sizeof fx.cfg.password);
     fx.cfg.get_server_public_key = 1;
@@ -248,32 +317,27 @@ Test(scripted_auth, csha2_full_auth_with_requested_rsa_key_sends_the_xor_vector)
     ss_send_built(fx.srv, 4, &key_packet);
     dj__builder_free(&key_packet, 0);
     ss_expect(fx.srv, 5, "");
-    ss_send_hex(fx.srv, 6, "00 00 00 02 00 00 00");
-    ss_script_session(fx.srv, "16777216");
-    int rc = fx_connect();
-    cr_assert_eq(rc, 0, "connect failed: %s", fx.err.message);
-    const char *failure = fx_done();
-    cr_assert_null(failure, "script: %s", failure);
+    check_rsa_login(2);
+}
 
-    size_t clen;
-    uint8_t seq;
-    const uint8_t *cipher = ss_packet(fx.srv, 2, &clen, &seq);
-    cr_assert_not_null(cipher);
-    cr_assert_eq(seq, 5);
-    cr_assert_eq(clen, 128, "ciphertext of %zu bytes for a 1024-bit key", clen);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(key, NULL);
-    uint8_t plain[128];
-    size_t plen = sizeof plain;
-    cr_assert(EVP_PKEY_decrypt_init(ctx) > 0 &&
-              EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) > 0 &&
-              EVP_PKEY_decrypt(ctx, plain, &plen, cipher, clen) > 0,
-              "the ciphertext is not RSA-OAEP(SHA-1) under the server's key");
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(key);
-    static const uint8_t xor_vector[] = {0x29, 0x7a, 0x18, 0x4e, 0x6b, 0x19, 0x2f};
-    cr_assert_eq(plen, sizeof xor_vector);
-    cr_assert_arr_eq(plain, xor_vector, sizeof xor_vector);
-    cr_assert_not(ss_received_contains(fx.srv, "secret", 6), "the password went in clear");
+Test(scripted_auth, csha2_full_auth_with_pinned_key_sends_the_xor_vector_without_asking)
+{
+    size_t pem_len;
+    char *pem = make_rsa_key(&pem_len);
+    char path[] = "/tmp/dj-pinned-key-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, pem, pem_len), (ssize_t)pem_len);
+    close(fd);
+    free(pem);
+
+    dj__strlcpy(fx.cfg.password, "secret", sizeof fx.cfg.password);
+    dj__strlcpy(fx.cfg.server_public_key, path, sizeof fx.cfg.server_public_key);
+    script_greeting("caching_sha2_password");
+    ss_send_hex(fx.srv, 2, "01 04");
+    ss_expect(fx.srv, 3, "");
+    check_rsa_login(1);
+    unlink(path);
 }
 
 #endif
