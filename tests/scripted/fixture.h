@@ -84,6 +84,17 @@ static inline void fx_assert_nothing_sent(void)
     cr_assert_eq(len, 0, "the client sent %zu bytes", len);
 }
 
+/* The server sends only greeting g; the client must refuse it with `code`
+ * (message naming `needle`) without sending a byte. */
+static inline void fx_assert_greeting_refused(const ss_greeting *g, int code, const char *needle)
+{
+    ss_build_greeting(&fx.b, g);
+    ss_send_built(fx.srv, 0, &fx.b);
+    fx_assert_error(fx_connect(), code, needle);
+    fx_done();
+    fx_assert_nothing_sent();
+}
+
 /* A default login and session, then a query is expected (seq 0); what the
  * server answers is up to the test. */
 static inline void fx_script_until_query(void)

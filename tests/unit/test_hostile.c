@@ -516,11 +516,7 @@ static void check_protocol_version_refused(uint8_t version)
 {
     ss_greeting g = ss_greeting_default();
     g.protocol_version = version;
-    ss_build_greeting(&fx.b, &g);
-    ss_send_built(fx.srv, 0, &fx.b);
-    fx_assert_error(fx_connect(), DJ_EUNSUPPORTED, "protocol version");
-    fx_done();
-    fx_assert_nothing_sent();
+    fx_assert_greeting_refused(&g, DJ_EUNSUPPORTED, "protocol version");
 }
 
 Test(hostile, greeting_with_protocol_version_9_is_refused)
