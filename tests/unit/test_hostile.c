@@ -539,6 +539,17 @@ Test(hostile, pre_41_greeting_is_refused)
     fx_assert_nothing_sent();
 }
 
+Test(hostile, local_infile_refusal_answered_with_rows_is_a_protocol_error)
+{
+    fx_script_until_query();
+    ss_send_hex(fx.srv, 1, "fb 2f 65 74 63 2f 70 61 73 73 77 64");
+    ss_expect_exact(fx.srv, 2, "");
+    ss_send_hex(fx.srv, 3, "01");
+    fx_assert_error(run_client(), DJ_EPROTO, "neither OK nor ERR");
+    cr_assert_not(dj_is_connected(fx.conn));
+    fx_done();
+}
+
 Test(hostile, local_infile_request_gets_an_empty_file_and_is_reported)
 {
     fx_script_until_query();
