@@ -26,7 +26,7 @@ struct ss_step {
     size_t len;
     uint8_t seq;
     int exact;         /* expect: the payload must equal data */
-    unsigned count;    /* stall: milliseconds; flood: fragments */
+    unsigned count;    /* stall: milliseconds; flood: fragments; bytewise: pause in us */
 };
 
 struct sserver {
@@ -37,6 +37,7 @@ struct sserver {
     pthread_t thread;
     int started;
     int bytewise;
+    unsigned pause_us;  /* between bytes when bytewise */
     int has_cutoff;
     size_t cutoff, sent;
     uint8_t *rx;       /* everything the client sent */
@@ -177,7 +178,7 @@ void ss_expect_exact(sserver *s, uint8_t seq, const char *hex) { add_expect(s, s
 void ss_stall(sserver *s, unsigned ms) { add_step(s, OP_STALL)->count = ms; }
 void ss_close(sserver *s) { add_step(s, OP_CLOSE); }
 void ss_wait_eof(sserver *s) { add_step(s, OP_WAIT_EOF); }
-void ss_bytewise(sserver *s) { add_step(s, OP_BYTEWISE); }
+void ss_bytewise(sserver *s, unsigned pause_us) { add_step(s, OP_BYTEWISE)->count = pause_us; }
 
 void ss_flood(sserver *s, uint8_t seq, unsigned max_fragments)
 {
@@ -269,8 +270,9 @@ static int write_all(sserver *s, const uint8_t *p, size_t n)
         p += w;
         n -= (size_t)w;
         s->sent += (size_t)w;
-        if (s->bytewise)
-            nanosleep(&(struct timespec){0, 200000}, NULL);
+        if (s->bytewise && s->pause_us)
+            nanosleep(&(struct timespec){(time_t)(s->pause_us / 1000000),
+                                         (long)(s->pause_us % 1000000) * 1000}, NULL);
     }
     return 0;
 }
@@ -351,7 +353,10 @@ static int run_step(sserver *s, const struct ss_step *st)
     case OP_STALL: drain(s, (int)st->count); return 0;
     case OP_CLOSE: close_conn(s); return -1;
     case OP_WAIT_EOF: drain(s, SS_IO_TIMEOUT_MS); return 0;
-    case OP_BYTEWISE: s->bytewise = 1; return 0;
+    case OP_BYTEWISE:
+        s->bytewise = 1;
+        s->pause_us = st->count;
+        return 0;
     case OP_FLOOD: return do_flood(s, st);
     }
     return fail(s, "unknown step");

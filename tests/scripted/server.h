@@ -47,8 +47,8 @@ void ss_stall(sserver *s, unsigned ms);
 void ss_close(sserver *s);
 /* Reads (and records) until the client closes the connection. */
 void ss_wait_eof(sserver *s);
-/* From here on, sends go out one byte per write, with a short pause between. */
-void ss_bytewise(sserver *s);
+/* From here on, sends go out one byte per write, pause_us apart. */
+void ss_bytewise(sserver *s, unsigned pause_us);
 /* Sends 16 MiB - 1 fragments (sequence ids from seq on) until the client
  * stops reading, or up to max_fragments of them. */
 void ss_flood(sserver *s, uint8_t seq, unsigned max_fragments);

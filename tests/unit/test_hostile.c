@@ -178,7 +178,7 @@ static void check_conversation_runs(int bytewise)
 {
     convo_build();
     if (bytewise)
-        ss_bytewise(fx.srv);
+        ss_bytewise(fx.srv, 200);
     convo_script(fx.srv, SIZE_MAX, 0);
     int rc = run_client();
     cr_assert_eq(rc, 0, "%s", fx.err.message);
@@ -495,6 +495,24 @@ Test(hostile, server_stopping_mid_row_trips_the_read_timeout)
     cr_assert_lt(took, 2000, "the read timeout took %lld ms", (long long)took);
     cr_assert_not(dj_is_connected(fx.conn));
     fx_done();
+}
+
+Test(hostile, greeting_trickled_byte_by_byte_is_bounded_by_the_connect_timeout)
+{
+    /* Every byte arrives well within a read timeout, but the whole greeting
+     * would take seconds: the connect timeout bounds the exchange. */
+    fx.cfg.connect_timeout_ms = 300;
+    ss_greeting g = ss_greeting_default();
+    ss_build_greeting(&fx.b, &g);
+    ss_bytewise(fx.srv, 50000);
+    ss_send_built(fx.srv, 0, &fx.b);
+    int64_t start = now_ms();
+    int rc = fx_connect();
+    int64_t took = now_ms() - start;
+    fx_assert_error(rc, DJ_ETIMEOUT, "");
+    cr_assert_lt(took, 2000, "the connect timeout took %lld ms", (long long)took);
+    fx_done();
+    fx_assert_nothing_sent();
 }
 
 Test(hostile, server_never_sending_a_greeting_trips_the_connect_timeout)
