@@ -497,15 +497,11 @@ Test(hostile, server_stopping_mid_row_trips_the_read_timeout)
     fx_done();
 }
 
-Test(hostile, greeting_trickled_byte_by_byte_is_bounded_by_the_connect_timeout)
+/* With connect_timeout_ms 300 and the script already set up, connecting must
+ * fail with DJ_ETIMEOUT well within 2 s, having sent nothing. */
+static void check_connect_times_out(void)
 {
-    /* Every byte arrives well within a read timeout, but the whole greeting
-     * would take seconds: the connect timeout bounds the exchange. */
     fx.cfg.connect_timeout_ms = 300;
-    ss_greeting g = ss_greeting_default();
-    ss_build_greeting(&fx.b, &g);
-    ss_bytewise(fx.srv, 50000);
-    ss_send_built(fx.srv, 0, &fx.b);
     int64_t start = now_ms();
     int rc = fx_connect();
     int64_t took = now_ms() - start;
@@ -515,17 +511,21 @@ Test(hostile, greeting_trickled_byte_by_byte_is_bounded_by_the_connect_timeout)
     fx_assert_nothing_sent();
 }
 
+Test(hostile, greeting_trickled_byte_by_byte_is_bounded_by_the_connect_timeout)
+{
+    /* Every byte arrives well within a read timeout, but the whole greeting
+     * would take seconds: the connect timeout bounds the exchange. */
+    ss_greeting g = ss_greeting_default();
+    ss_build_greeting(&fx.b, &g);
+    ss_bytewise(fx.srv, 50000);
+    ss_send_built(fx.srv, 0, &fx.b);
+    check_connect_times_out();
+}
+
 Test(hostile, server_never_sending_a_greeting_trips_the_connect_timeout)
 {
-    fx.cfg.connect_timeout_ms = 300;
     ss_stall(fx.srv, 10000);
-    int64_t start = now_ms();
-    int rc = fx_connect();
-    int64_t took = now_ms() - start;
-    fx_assert_error(rc, DJ_ETIMEOUT, "");
-    cr_assert_lt(took, 2000, "the connect timeout took %lld ms", (long long)took);
-    fx_done();
-    fx_assert_nothing_sent();
+    check_connect_times_out();
 }
 
 /* ---- old or foreign protocols ---- */
