@@ -45,8 +45,16 @@ static inline int fx_connect(void)
     return dj_connect(&fx.conn, &fx.cfg, &fx.err);
 }
 
+/* The client's bytes must not contain the password anywhere. */
+static inline void fx_assert_password_not_sent(void)
+{
+    cr_assert_not(ss_received_contains(fx.srv, SS_PASSWORD, strlen(SS_PASSWORD)),
+                  "the password went over the wire");
+}
+
 /* Closes the client, lets the script end, and checks that every block the
- * library allocated was freed. Returns the script's failure (NULL if none). */
+ * library allocated was freed and that the password never went out in
+ * clear. Returns the script's failure (NULL if none). */
 static inline const char *fx_done(void)
 {
     dj_close(fx.conn);
@@ -54,6 +62,7 @@ static inline const char *fx_done(void)
     const char *failure = ss_finish(fx.srv);
     cr_assert_eq(fx.counter.live_blocks, 0, "%zu blocks (%zu bytes) leaked",
                  fx.counter.live_blocks, fx.counter.live_bytes);
+    fx_assert_password_not_sent();
     return failure;
 }
 
@@ -67,13 +76,6 @@ static inline void fx_assert_error(int rc, int code, const char *needle)
     cr_assert_not_null(strstr(fx.err.message, needle), "message \"%s\" does not mention \"%s\"",
                        fx.err.message, needle);
     cr_assert_null(strstr(fx.err.message, SS_PASSWORD), "the password is in the message");
-}
-
-/* The client's bytes must not contain the password anywhere. */
-static inline void fx_assert_password_not_sent(void)
-{
-    cr_assert_not(ss_received_contains(fx.srv, SS_PASSWORD, strlen(SS_PASSWORD)),
-                  "the password went over the wire");
 }
 
 /* The client must not have sent a single byte. */
