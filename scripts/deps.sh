@@ -1,5 +1,6 @@
 # Debian packages the scripts need, in one place (sourced, not run).
 # Build: compiler driver bits, Autotools, pkg-config and the optional libraries.
 DJ_BUILD_PACKAGES="gcc make autoconf automake libtool pkg-config binutils libssl-dev libsodium-dev zlib1g-dev"
-# Tests: Criterion, and the throwaway MariaDB with its independent client.
-DJ_TEST_PACKAGES="libcriterion-dev mariadb-server-core mariadb-client-core openssl"
+# Tests: Criterion, and the throwaway MariaDB with its independent client;
+# libmariadb-dev (Connector/C) checks the scripted test server as an independent client.
+DJ_TEST_PACKAGES="libcriterion-dev mariadb-server-core mariadb-client-core openssl libmariadb-dev"

@@ -85,6 +85,13 @@ static int reserve(dj_conn *c, uint8_t **buf, size_t *cap, size_t *start, size_t
     size_t ncap = *cap ? *cap : DJ__IN_INITIAL;
     while (ncap < need)
         ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    /* Doubling must not take the buffer far past what the largest packet
+     * allowed needs: a server feeding 16 MiB fragments up to the cap would
+     * otherwise make it twice the cap. */
+    size_t bound = c->max_packet +
+                   DJ__PACKET_HEADER * (c->max_packet / DJ__PACKET_MAX_FRAGMENT + 2);
+    if (ncap > bound && bound >= c->max_packet)
+        ncap = DJ__MAX(need, bound);
     uint8_t *p = dj__realloc(c->alloc, *buf, ncap);
     if (!p)
         return dj__err(err, DJ_ENOMEM, "out of memory growing the receive buffer to %zu bytes",

@@ -192,6 +192,11 @@ static int refuse_local_infile(dj_result *r, const dj__packet *pkt, dj_error *er
     rc = dj__read_packet(c, &reply, err);
     if (rc)
         return violation(r, rc);
+    /* Only OK or ERR may end the exchange; anything else leaves the stream
+     * in an unknown place. */
+    if (reply.len == 0 || (reply.payload[0] != DJ__PKT_OK && reply.payload[0] != DJ__PKT_ERR))
+        return violation(r, dj__err(err, DJ_EPROTO, "server answered the refused LOCAL INFILE "
+                                                    "with neither OK nor ERR"));
     finish(r);
     return dj__err(err, DJ_EUNSUPPORTED,
                    "server requested the local file \"%s\" (LOAD DATA LOCAL INFILE); refused: "

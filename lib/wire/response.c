@@ -68,7 +68,9 @@ int dj__coldef_parse(const uint8_t *p, size_t len, dj__coldef *c, dj_error *err)
     c->name = dj__rd_lenenc_str(&r, &c->name_len, NULL);
     c->org_name = dj__rd_lenenc_str(&r, &c->org_name_len, NULL);
     uint64_t fixed = dj__rd_lenenc(&r, NULL);
-    if (!r.bad && fixed < 10)
+    /* The fixed-length block (12 bytes: the fields below and 2 filler bytes)
+     * must be there whole; a definition cut inside it is not repaired. */
+    if (!r.bad && (fixed < 10 || fixed > dj__reader_left(&r)))
         r.bad = 1;
     c->charset = dj__rd_u16(&r);
     c->length = dj__rd_u32(&r);
