@@ -33,7 +33,7 @@ typedef struct dj__cli {
 
 /* A command's arguments after its words: the positionals in order, and a 1
  * for each of its options that was given (in the order the command lists them). */
-#define DJ__CLI_MAX_POSITIONALS 1
+#define DJ__CLI_MAX_POSITIONALS 2
 #define DJ__CLI_MAX_FLAGS 1
 typedef struct dj__cli_args {
     const char *pos[DJ__CLI_MAX_POSITIONALS];
@@ -49,6 +49,8 @@ int dj__cli_schema_tables(dj__cli *cli, const dj__cli_args *args);
 int dj__cli_schema_drop(dj__cli *cli, const dj__cli_args *args);
 int dj__cli_query(dj__cli *cli, const dj__cli_args *args);
 int dj__cli_ping(dj__cli *cli, const dj__cli_args *args);
+/* dj table insert SCHEMA CLASS [--skip-duplicates] (cli_table_insert.c) */
+int dj__cli_table_insert(dj__cli *cli, const dj__cli_args *args);
 
 /* ---- reporting (cli_util.c) ---- */
 

@@ -207,6 +207,8 @@ static const command commands[] = {
     {"ping", "", 0, NULL, 1, dj__cli_ping},
     {"query", "SQL|- [--header]", 1, "--header", 1, dj__cli_query},
     {"config", "", 0, NULL, 0, show_config},
+    {"table insert", "SCHEMA CLASS [--skip-duplicates]", 2, "--skip-duplicates", 1,
+     dj__cli_table_insert},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -382,6 +384,9 @@ static const char help_text[] =
     "        --batch does, NULL is \\N; an SQL of - is read from stdin\n"
     "  config\n"
     "        show the effective configuration (the password masked)\n"
+    "  table insert SCHEMA CLASS [--skip-duplicates]\n"
+    "        insert tab-separated rows from stdin, columns in table order, escaped\n"
+    "        as LOAD DATA (\\N is NULL); prints how many rows were inserted\n"
     "\n"
     "Options (before the command):\n"
     "  -h, --host=HOST          server host, host:port or a list h1:p1,h2:p2\n"
