@@ -71,29 +71,30 @@ static int text_integer(const dj_value *v, uint64_t *mag, int *negative)
     return 0;
 }
 
-static int integer_of(const dj_result *r, const dj_column *c, const dj_value *v, uint64_t *mag,
-                      int *negative, dj_error *err)
+/* The integer in column col as magnitude and sign; 1, 0 for NULL, or an error. */
+static int integer_at(const dj_result *r, unsigned col, uint64_t *mag, int *negative,
+                      const dj_column **c, dj_error *err)
 {
-    int rc = r->binary && dj__binary_fixed_size(c->type) ? binary_integer(c, v, mag, negative)
-                                                         : text_integer(v, mag, negative);
+    const dj_value *v;
+    int rc = current(r, col, &v, c, err);
+    if (rc <= 0)
+        return rc;
+    rc = r->binary && dj__binary_fixed_size((*c)->type) ? binary_integer(*c, v, mag, negative)
+                                                        : text_integer(v, mag, negative);
     if (rc == -2)
-        return dj__err(err, DJ_ETOOBIG, "column `%s`: integer out of range", c->name);
+        return dj__err(err, DJ_ETOOBIG, "column `%s`: integer out of range", (*c)->name);
     if (rc)
-        return dj__err(err, DJ_EINVAL, "column `%s` does not hold an integer", c->name);
-    return 0;
+        return dj__err(err, DJ_EINVAL, "column `%s` does not hold an integer", (*c)->name);
+    return 1;
 }
 
 int dj_result_get_int64(const dj_result *r, unsigned col, int64_t *out, dj_error *err)
 {
-    const dj_value *v;
-    const dj_column *c;
-    int rc = current(r, col, &v, &c, err);
-    if (rc <= 0)
-        return rc;
     uint64_t mag;
     int negative;
-    rc = integer_of(r, c, v, &mag, &negative, err);
-    if (rc)
+    const dj_column *c;
+    int rc = integer_at(r, col, &mag, &negative, &c, err);
+    if (rc <= 0)
         return rc;
     if (mag > (uint64_t)INT64_MAX + (negative ? 1u : 0u))
         return dj__err(err, DJ_ETOOBIG, "column `%s`: value does not fit int64", c->name);
@@ -103,15 +104,11 @@ int dj_result_get_int64(const dj_result *r, unsigned col, int64_t *out, dj_error
 
 int dj_result_get_uint64(const dj_result *r, unsigned col, uint64_t *out, dj_error *err)
 {
-    const dj_value *v;
-    const dj_column *c;
-    int rc = current(r, col, &v, &c, err);
-    if (rc <= 0)
-        return rc;
     uint64_t mag;
     int negative;
-    rc = integer_of(r, c, v, &mag, &negative, err);
-    if (rc)
+    const dj_column *c;
+    int rc = integer_at(r, col, &mag, &negative, &c, err);
+    if (rc <= 0)
         return rc;
     if (negative && mag)
         return dj__err(err, DJ_ETOOBIG, "column `%s`: negative value for uint64", c->name);

@@ -311,12 +311,18 @@ static void expect_kv(int64_t k, const char *want)
     cr_assert_str_eq(out, want);
 }
 
-static void duplicate_rules(dj_insert_method method)
+/* Creates kv and two rows for it: (1, v1), (2, v2). */
+static void kv_two_rows(dj_param rows[2][2], const char *v1, const char *v2)
 {
     create_kv();
+    kv_row(rows[0], 1, v1);
+    kv_row(rows[1], 2, v2);
+}
+
+static void duplicate_rules(dj_insert_method method)
+{
     dj_param rows[2][2];
-    kv_row(rows[0], 1, "first");
-    kv_row(rows[1], 2, "second");
+    kv_two_rows(rows, "first", "second");
     dj_insert_options opts;
     dj_insert_options_init(&opts);
     opts.method = method;
@@ -515,10 +521,8 @@ Test(insert_fetch, many_rows_go_in_several_batches_all_or_nothing)
 
 Test(insert_fetch, batches_join_a_transaction_the_caller_opened)
 {
-    create_kv();
     dj_param rows[2][2];
-    kv_row(rows[0], 1, "a");
-    kv_row(rows[1], 2, "b");
+    kv_two_rows(rows, "a", "b");
     dj_insert_options opts;
     dj_insert_options_init(&opts);
     opts.batch_bytes = 10;
