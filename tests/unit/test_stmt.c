@@ -366,3 +366,65 @@ Test(getters, malformed_text_dates_are_errors)
         cr_expect_lt(dj_result_get_datetime(&r, 0, &t, NULL), 0, "%s", bad[i]);
     }
 }
+
+/* ---- hostile rows ---- */
+
+static const char full_row_hex[] =
+    "00 0000 | ff | feff | 01000000 | 0000803f | 04 e807021d | 07 e807021d 173b3a | "
+    "08 00 00000000 010203 | 03 616263";
+
+static void full_row_columns(dj_column *cols)
+{
+    const uint8_t types[] = {DJ_TYPE_TINY, DJ_TYPE_SHORT, DJ_TYPE_INT24, DJ_TYPE_FLOAT,
+                             DJ_TYPE_DATE, DJ_TYPE_DATETIME, DJ_TYPE_TIME, DJ_TYPE_BLOB};
+    for (int i = 0; i < 8; i++)
+        cols[i] = col(types[i], 0);
+}
+
+Test(binary_row, every_truncation_is_refused)
+{
+    dj_column cols[8];
+    full_row_columns(cols);
+    size_t len;
+    uint8_t *full = from_hex(full_row_hex, &len);
+    dj_value v[8];
+    cr_assert_eq(dj__binary_row_parse(full, len, cols, 8, v, NULL), 0);
+    for (size_t n = 0; n < len; n++) {
+        uint8_t *p = malloc(n ? n : 1);
+        memcpy(p, full, n);
+        cr_expect_eq(dj__binary_row_parse(p, n, cols, 8, v, NULL), DJ_EPROTO, "%zu bytes", n);
+        free(p);
+    }
+    free(full);
+}
+
+/* Deterministic mutations: every answer is success or DJ_EPROTO, and on
+ * success every value lies inside the packet (ASan watches the reads). */
+Test(binary_row, mutated_rows_never_read_outside_the_packet)
+{
+    dj_column cols[8];
+    full_row_columns(cols);
+    size_t len;
+    uint8_t *full = from_hex(full_row_hex, &len);
+    uint8_t *p = malloc(len);
+    uint32_t seed = 12345;
+    for (int round = 0; round < 20000; round++) {
+        memcpy(p, full, len);
+        for (int k = 0; k < 3; k++) {
+            seed = seed * 1103515245u + 12345u;
+            p[(seed >> 8) % len] = (uint8_t)(seed >> 20);
+        }
+        seed = seed * 1103515245u + 12345u;
+        size_t n = len - (seed >> 16) % 3;
+        dj_value v[8];
+        int rc = dj__binary_row_parse(p, n, cols, 8, v, NULL);
+        cr_assert(rc == 0 || rc == DJ_EPROTO, "rc %d", rc);
+        for (int i = 0; rc == 0 && i < 8; i++)
+            cr_assert(!v[i].ptr || v[i].len == 0 ||
+                          ((const uint8_t *)v[i].ptr >= p &&
+                           (const uint8_t *)v[i].ptr + v[i].len <= p + n),
+                      "value %d outside the packet", i);
+    }
+    free(p);
+    free(full);
+}
