@@ -135,14 +135,9 @@ static int put_literal(dj__builder *b, const dj_conn *c, const dj_param *p, dj_e
     case DJ_PARAM_BYTES:
         put_hex(b, p->v.bytes.ptr, p->v.bytes.len);
         return 0;
-    case DJ_PARAM_DATE:
-    case DJ_PARAM_TIME:
-    case DJ_PARAM_DATETIME:
-    case DJ_PARAM_TIMESTAMP:
+    default: /* the temporal types; dj_insert refused all others */
         put_temporal_literal(b, p);
         return 0;
-    default:
-        return dj__err(err, DJ_EINVAL, "value type %d cannot be inserted", (int)p->type);
     }
 }
 
@@ -351,6 +346,11 @@ int dj_insert(dj_conn *c, const char *db, const char *table, const char *const *
         return dj__err(err, DJ_EINVAL, "dj_insert: skip_duplicates and replace exclude each other");
     if (nrows == 0)
         return 0;
+    for (size_t i = 0; i < nrows * nnames; i++)
+        if ((unsigned)rows[i].type > DJ_PARAM_TIMESTAMP)
+            return dj__err(err, DJ_EINVAL, "row %zu, attribute `%s`: value type %d cannot be "
+                                           "inserted", i / nnames + 1, names[i % nnames],
+                           (int)rows[i].type);
     char pk[DJ_NAME_MAX];
     if (j.opts.skip_duplicates) {
         int rc = find_primary_key(c, db, table, pk, sizeof pk, err);

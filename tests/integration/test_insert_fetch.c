@@ -470,6 +470,53 @@ Test(insert_fetch, blob_over_16_mib_goes_as_long_data_without_allocating_its_siz
     free(blob);
 }
 
+Test(insert_fetch, long_data_and_binary_rows_work_under_compression)
+{
+    dj_close(fx.conn);
+    dj_config cfg;
+    itest_config(&cfg);
+    cfg.compress = 1;
+    char db[64];
+    memcpy(db, fx.db, sizeof db);
+    fx.conn = itest_connect_cfg(&cfg);
+    cr_assert(dj_compression_active(fx.conn));
+    dj_error err;
+    cr_assert_eq(dj_select_db(fx.conn, db, &err), 0, "%s", err.message);
+    itest_exec(fx.conn, "CREATE TABLE blobs (id int PRIMARY KEY, b longblob)");
+    enum { SIZE = 300 * 1024 };
+    static uint8_t blob[SIZE];
+    for (size_t i = 0; i < SIZE; i++)
+        blob[i] = (uint8_t)(i * 31 >> 3);
+    static const char *const names[] = {"id", "b"};
+    dj_param rows[2][2] = {{dj_param_int64(1), dj_param_bytes(blob, SIZE)},
+                           {dj_param_int64(2), dj_param_bytes(blob, 10)}};
+    insert_ok("blobs", names, 2, rows[0], 2, NULL, 2);
+    dj_result *res;
+    cr_assert_eq(dj_fetch(fx.conn, db, "blobs", names, 2, "id > ?", rows[0], 1, &res, &err), 0,
+                 "%s", err.message);
+    const dj_value *v;
+    cr_assert_eq(dj_result_fetch(res, &v, &err), 1, "%s", err.message);
+    cr_assert_eq(v[1].len, 10);
+    cr_assert(memcmp(v[1].ptr, blob, 10) == 0);
+    expect_end(res);
+    cr_assert_eq(dj_fetch(fx.conn, db, "blobs", names, 2, "id = 1", NULL, 0, &res, &err), 0);
+    cr_assert_eq(dj_result_fetch(res, &v, &err), 1, "%s", err.message);
+    cr_assert_eq(v[1].len, SIZE);
+    cr_assert(memcmp(v[1].ptr, blob, SIZE) == 0);
+    expect_end(res);
+}
+
+Test(insert_fetch, long_data_markers_are_refused_as_insert_values)
+{
+    create_kv();
+    dj_param row[2] = {dj_param_int64(1), dj_param_null()};
+    row[1].type = DJ_PARAM_LONG_DATA;
+    dj_error err;
+    cr_assert_eq(dj_insert(fx.conn, fx.db, "kv", kv_names, 2, row, 1, NULL, NULL, &err),
+                 DJ_EINVAL);
+    cr_assert(strstr(err.message, "attribute `v`"), "%s", err.message);
+}
+
 Test(insert_fetch, send_long_data_in_chunks_builds_one_value)
 {
     itest_exec(fx.conn, "CREATE TABLE blobs (id int PRIMARY KEY, b longblob)");
