@@ -686,7 +686,7 @@ typedef struct dj_insert_options {
     int replace;                /* DataJoint: REPLACE INTO */
     dj_insert_method method;
     size_t batch_bytes;         /* text batches stay under this; 0 = max_allowed_packet - 1 KiB,
-                                   at most 16 MiB */
+                                   at most 4 MiB */
 } dj_insert_options;
 
 /* Zero options: plain INSERT, automatic method. */

@@ -20,7 +20,7 @@
 #include <stdio.h>
 
 /* Text batches: at most this, and below the server's max_allowed_packet. */
-#define DJ__BATCH_MAX (16u * 1024u * 1024u)
+#define DJ__BATCH_MAX (4u * 1024u * 1024u)
 #define DJ__BATCH_SLACK 1024u
 
 typedef struct insert_job {
