@@ -649,7 +649,9 @@ DJ_API int dj_stmt_send_long_data(dj_stmt *stmt, unsigned param, const void *dat
  */
 DJ_API int dj_stmt_execute(dj_stmt *stmt, const dj_param *params, unsigned nparams,
                            dj_result **out, dj_result_info *info, dj_error *err);
-/* COM_STMT_CLOSE (when the statement still lives on the server) and frees. NULL is fine. */
+/* COM_STMT_CLOSE (when the statement still lives on the server) and frees. NULL is fine.
+ * Close a result of the statement first: with a result open the server-side
+ * statement stays until the session ends. */
 DJ_API void dj_stmt_close(dj_stmt *stmt);
 
 /*

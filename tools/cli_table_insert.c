@@ -97,7 +97,7 @@ static int find_table(dj__cli *cli, const char *schema_name, const char *class_n
         dj_schema_close(schema);
         return dj__cli_fail(&err);
     }
-    int rc = DJ__CLI_NO;
+    int rc = DJ__CLI_FAILED;
     for (size_t i = 0; i < list.count && rc != DJ__CLI_OK; i++)
         if (strcmp(list.items[i].class_name, class_name) == 0 &&
             strlen(list.items[i].table_name) < size) {
