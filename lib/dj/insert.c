@@ -207,7 +207,14 @@ static int build_batch(dj__builder *b, const dj_conn *c, const insert_job *j, si
         (*next)++;
     }
     put_tail(b, j);
-    return dj__sqlbuf_check(b, err);
+    rc = dj__sqlbuf_check(b, err);
+    /* Only a lone row can overshoot; the server would drop the connection. */
+    if (rc == 0 && c->server_max_packet && b->len > c->server_max_packet)
+        return dj__err(err, DJ_ETOOBIG, "row %zu makes a %zu-byte statement, more than the "
+                                        "server's max_allowed_packet (%zu); insert it with "
+                                        "DJ_INSERT_PREPARED", first + 1, b->len,
+                       c->server_max_packet);
+    return rc;
 }
 
 /* Starts the insert's own transaction when it needs several statements and
