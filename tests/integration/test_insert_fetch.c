@@ -629,6 +629,41 @@ Test(insert_fetch, a_statement_is_prepared_again_after_a_reconnect)
     dj_stmt_close(s);
 }
 
+/* The session kills itself: the server ends it and says so. */
+static void kill_own_session(void)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "KILL %llu", (unsigned long long)dj_connection_id(fx.conn));
+    dj_error err;
+    cr_assert_lt(dj_exec(fx.conn, sql, NULL, &err), 0);
+    cr_assert(!dj_is_connected(fx.conn), "%s", err.message);
+}
+
+Test(insert_fetch, insert_fetch_and_statements_survive_a_killed_session)
+{
+    create_kv();
+    dj_stmt *s;
+    dj_error err;
+    cr_assert_eq(dj_stmt_prepare(fx.conn, plus_one, strlen(plus_one), &s, &err), 0);
+    kill_own_session();
+    dj_param rows[2][2];
+    kv_row(rows[0], 1, "a");
+    kv_row(rows[1], 2, "b");
+    dj_insert_options opts;
+    dj_insert_options_init(&opts);
+    opts.method = DJ_INSERT_PREPARED;
+    insert_ok("kv", kv_names, 2, rows[0], 2, &opts, 2); /* reconnects once, as DataJoint */
+    cr_assert_eq(run_plus_one(s, 1), 2, "the statement is prepared again");
+    kill_own_session();
+    dj_result *res;
+    cr_assert_eq(dj_fetch(fx.conn, fx.db, "kv", NULL, 0, "k = ?", rows[1], 1, &res, &err), 0,
+                 "%s", err.message);
+    const dj_value *v;
+    cr_assert_eq(dj_result_fetch(res, &v, &err), 1);
+    expect_end(res);
+    dj_stmt_close(s);
+}
+
 Test(insert_fetch, long_data_lost_with_the_connection_is_reported)
 {
     static const char sql[] = "SELECT LENGTH(?)";
