@@ -218,6 +218,10 @@ int dj_stmt_execute(dj_stmt *s, const dj_param *params, unsigned n, dj_result **
     if (n != s->nparams)
         return dj__err(err, DJ_EINVAL, "the statement takes %u parameters, %u given",
                        s->nparams, n);
+    for (unsigned i = 0; i < n; i++)
+        if (dj__param_check(&params[i]))
+            return dj__err(err, DJ_EINVAL, "parameter %u: unknown type %d or no data", i + 1,
+                           (int)params[i].type);
     rc = send_long_params(s, params, n, err);
     if (rc)
         return rc;

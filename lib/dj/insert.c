@@ -354,9 +354,10 @@ int dj_insert(dj_conn *c, const char *db, const char *table, const char *const *
     if (nrows == 0)
         return 0;
     for (size_t i = 0; i < nrows * nnames; i++)
-        if ((unsigned)rows[i].type > DJ_PARAM_TIMESTAMP)
-            return dj__err(err, DJ_EINVAL, "row %zu, attribute `%s`: value type %d cannot be "
-                                           "inserted", i / nnames + 1, names[i % nnames],
+        if (rows[i].type == DJ_PARAM_LONG_DATA || dj__param_check(&rows[i]))
+            return dj__err(err, DJ_EINVAL, "row %zu, attribute `%s`: value of type %d cannot "
+                                           "be inserted (unknown type, long-data marker, or "
+                                           "no data)", i / nnames + 1, names[i % nnames],
                            (int)rows[i].type);
     char pk[DJ_NAME_MAX];
     if (j.opts.skip_duplicates) {

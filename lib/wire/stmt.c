@@ -26,6 +26,16 @@ int dj__prepare_ok_parse(const uint8_t *p, size_t len, dj__prepare_ok *ok, dj_er
     return 0;
 }
 
+int dj__param_check(const dj_param *p)
+{
+    if ((unsigned)p->type > DJ_PARAM_LONG_DATA)
+        return DJ_EINVAL;
+    if ((p->type == DJ_PARAM_STRING || p->type == DJ_PARAM_BYTES) && !p->v.bytes.ptr &&
+        p->v.bytes.len)
+        return DJ_EINVAL;
+    return 0;
+}
+
 int dj__param_is_long(const dj_param *p)
 {
     if (p->type == DJ_PARAM_LONG_DATA)
@@ -34,8 +44,9 @@ int dj__param_is_long(const dj_param *p)
            p->v.bytes.len >= DJ_STMT_LONG_DATA_MIN;
 }
 
-/* The wire type a parameter is bound as, and its flag byte. */
-static int param_wire_type(const dj_param *p, uint8_t *type, uint8_t *flags)
+/* The wire type a parameter is bound as, and its flag byte (the type was
+ * checked by dj__param_check). */
+static void param_wire_type(const dj_param *p, uint8_t *type, uint8_t *flags)
 {
     static const uint8_t types[] = {
         [DJ_PARAM_NULL] = DJ_TYPE_NULL,         [DJ_PARAM_INT64] = DJ_TYPE_LONGLONG,
@@ -45,11 +56,8 @@ static int param_wire_type(const dj_param *p, uint8_t *type, uint8_t *flags)
         [DJ_PARAM_TIME] = DJ_TYPE_TIME,         [DJ_PARAM_DATETIME] = DJ_TYPE_DATETIME,
         [DJ_PARAM_TIMESTAMP] = DJ_TYPE_TIMESTAMP, [DJ_PARAM_LONG_DATA] = DJ_TYPE_BLOB,
     };
-    if ((unsigned)p->type >= DJ__ARRAY_LEN(types))
-        return -1;
     *type = types[p->type];
     *flags = p->type == DJ_PARAM_UINT64 ? DJ__PARAM_UNSIGNED : 0;
-    return 0;
 }
 
 static void put_temporal(dj__builder *b, const dj_param *p)
@@ -120,9 +128,10 @@ int dj__stmt_execute_build(dj__builder *b, uint32_t id, const dj_param *params, 
     dj__put_u8(b, 1);     /* types follow */
     for (unsigned i = 0; i < n; i++) {
         uint8_t type, flags;
-        if (param_wire_type(&params[i], &type, &flags))
-            return dj__err(err, DJ_EINVAL, "parameter %u has an unknown type %d", i + 1,
+        if (dj__param_check(&params[i]))
+            return dj__err(err, DJ_EINVAL, "parameter %u: unknown type %d or no data", i + 1,
                            (int)params[i].type);
+        param_wire_type(&params[i], &type, &flags);
         dj__put_u8(b, type);
         dj__put_u8(b, flags);
     }

@@ -21,6 +21,10 @@ typedef struct dj__prepare_ok {
  * anything else, shorter or longer, is DJ_EPROTO. */
 int dj__prepare_ok_parse(const uint8_t *p, size_t len, dj__prepare_ok *ok, dj_error *err);
 
+/* 0 for a param that can be sent: a known type, and data for any string or
+ * bytes of non-zero length; DJ_EINVAL otherwise. */
+int dj__param_check(const dj_param *p);
+
 /* 1 when the parameter's value travels in COM_STMT_SEND_LONG_DATA packets
  * instead of inside COM_STMT_EXECUTE (DJ_PARAM_LONG_DATA, and strings and
  * bytes of DJ_STMT_LONG_DATA_MIN or more). */

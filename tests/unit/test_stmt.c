@@ -151,6 +151,17 @@ Test(execute, refuses_an_unknown_type)
     dj__builder_free(&b, 0);
 }
 
+Test(execute, refuses_bytes_without_data)
+{
+    dj_param p = dj_param_bytes(NULL, 3);
+    dj__builder b;
+    dj__builder_init(&b, NULL);
+    cr_assert_eq(dj__stmt_execute_build(&b, 1, &p, 1, NULL), DJ_EINVAL);
+    dj__builder_free(&b, 0);
+    p.v.bytes.len = 0;
+    cr_assert_eq(dj__param_check(&p), 0, "empty bytes need no pointer");
+}
+
 Test(long_data, header_is_statement_id_and_parameter)
 {
     dj__builder b;
