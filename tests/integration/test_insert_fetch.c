@@ -72,10 +72,10 @@ static void insert_ok(const char *table, const char *const *names, unsigned n,
 
 /* ---- every type, both protocols ---- */
 
-#define NCOLS 20
+#define NCOLS 23
 static const char *const all_names[NCOLS] = {
     "id", "ti", "tiu", "si", "mi", "i", "bi", "bu", "f", "d", "dec", "c",
-    "t", "b", "dt", "tm", "dtt", "ts", "y", "n"};
+    "t", "b", "dt", "tm", "dtt", "ts", "y", "n", "e", "j", "u"};
 
 static void create_all_types(void)
 {
@@ -84,10 +84,13 @@ static void create_all_types(void)
                "si smallint, mi mediumint, i int, bi bigint, bu bigint unsigned, f float, "
                "d double, `dec` decimal(20,6), c varchar(64), t text, b longblob, dt date, "
                "tm time(6), dtt datetime(6), ts timestamp(6) NULL DEFAULT NULL, y year, "
-               "n int NULL, PRIMARY KEY (id)) ENGINE=InnoDB");
+               "n int NULL, e enum('low','high'), j json, u binary(16) COMMENT ':uuid:', "
+               "PRIMARY KEY (id)) ENGINE=InnoDB");
 }
 
 static const char blob_bytes[] = {0, 1, '\'', '\\', '"', 0x1A, '\n', (char)0xFF, 0};
+static const unsigned char uuid_bytes[16] = {0x12, 0x3e, 0x45, 0x67, 0xe8, 0x9b, 0x12, 0xd3,
+                                             0xa4, 0x56, 0x42, 0x66, 0x14, 0x17, 0x40, 0x00};
 static const char text_value[] = "Gr\xC3\xBC\xC3\x9F" "e 'quoted' \\ back";
 
 /* Row `id` with extreme values, all but `n` set. */
@@ -122,6 +125,9 @@ static void make_row(dj_param *row, int64_t id, int negative)
     row[17] = dj_param_temporal(DJ_PARAM_TIMESTAMP, ts);
     row[18] = dj_param_int64(2155);
     row[19] = dj_param_null();
+    row[20] = dj_param_string(negative ? "low" : "high", negative ? 3 : 4);
+    row[21] = dj_param_string("{\"a\": [1, 2]}", 13);
+    row[22] = dj_param_bytes(uuid_bytes, sizeof uuid_bytes);
 }
 
 static void expect_value(const dj_result *res, unsigned k, const dj_param *want)
