@@ -689,6 +689,8 @@ typedef struct dj_insert_options {
     dj_insert_method method;
     size_t batch_bytes;         /* text batches stay under this; 0 = max_allowed_packet - 1 KiB,
                                    at most 4 MiB */
+    const char *primary_key;    /* first primary-key attribute for skip_duplicates (a table's
+                                   heading knows it); NULL = look it up on the server */
 } dj_insert_options;
 
 /* Zero options: plain INSERT, automatic method. */
@@ -698,9 +700,9 @@ DJ_API void dj_insert_options_init(dj_insert_options *opts);
  * Inserts nrows rows into `db`.`table`. names are the nnames attribute names;
  * rows holds nrows * nnames values, row by row. Several statements (text
  * batches or executes) run inside one transaction unless one is open already,
- * so the insert is all or nothing. skip_duplicates finds the table's first
- * primary-key attribute on the server (information_schema) as DataJoint uses
- * it. Server errors keep DataJoint's kinds: duplicate (1062), integrity
+ * so the insert is all or nothing. skip_duplicates uses the table's first
+ * primary-key attribute as DataJoint does: opts->primary_key, else looked up
+ * in information_schema. Server errors keep DataJoint's kinds: duplicate (1062), integrity
  * (1452), missing attribute (1364), unknown attribute (1054). A lost
  * connection is retried once under the dj_exec_retry rule. *inserted (may be
  * NULL) receives the affected-row count.

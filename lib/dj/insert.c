@@ -360,7 +360,8 @@ int dj_insert(dj_conn *c, const char *db, const char *table, const char *const *
                                            "no data)", i / nnames + 1, names[i % nnames],
                            (int)rows[i].type);
     char pk[DJ_NAME_MAX];
-    if (j.opts.skip_duplicates) {
+    j.pk = j.opts.primary_key;
+    if (j.opts.skip_duplicates && !j.pk) {
         int rc = find_primary_key(c, db, table, pk, sizeof pk, err);
         if (rc)
             return rc;

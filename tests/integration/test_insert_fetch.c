@@ -345,6 +345,10 @@ static void duplicate_rules(dj_insert_method method)
     insert_ok("kv", kv_names, 2, rows[0], 2, &opts, 1);
     expect_kv(1, "first");
     expect_kv(2, "second");
+    opts.primary_key = "k"; /* as the table layer passes it from the heading */
+    insert_ok("kv", kv_names, 2, rows[0], 2, &opts, 0);
+    expect_kv(1, "first");
+    opts.primary_key = NULL;
 
     opts.skip_duplicates = 0;
     opts.replace = 1;
