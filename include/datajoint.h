@@ -675,6 +675,179 @@ DJ_API int dj_table_created(const dj_table *table);
  */
 DJ_API int dj_table_describe(const dj_table *table, char *out, size_t outsize, size_t *needed,
                              dj_error *err);
+/* Prepared statements, typed values, insert and fetch                        */
+
+/* Date and time values with microseconds. DATE uses year..day, DATETIME and
+ * TIMESTAMP everything but negative/days, TIME uses negative, days and
+ * hour..microsecond (hours stay below 24; whole days go to days). */
+typedef struct dj_datetime {
+    uint16_t year;
+    uint8_t month, day;
+    uint8_t hour, minute, second;
+    uint32_t microsecond;
+    int negative;               /* TIME only */
+    uint32_t days;              /* TIME only */
+} dj_datetime;
+
+/* What a dj_param holds. */
+typedef enum dj_param_type {
+    DJ_PARAM_NULL = 0,
+    DJ_PARAM_INT64,
+    DJ_PARAM_UINT64,
+    DJ_PARAM_DOUBLE,
+    DJ_PARAM_FLOAT,
+    DJ_PARAM_STRING,            /* text in the connection's charset (utf8mb4) */
+    DJ_PARAM_BYTES,             /* raw bytes, e.g. a blob */
+    DJ_PARAM_DATE,
+    DJ_PARAM_TIME,
+    DJ_PARAM_DATETIME,
+    DJ_PARAM_TIMESTAMP,
+    DJ_PARAM_LONG_DATA          /* a blob already streamed with dj_stmt_send_long_data */
+} dj_param_type;
+
+/*
+ * One typed value, shared by prepared statements (parameters) and inserts
+ * (row values). Strings and bytes are borrowed, never copied: they must stay
+ * valid until the call that takes the param returns.
+ */
+typedef struct dj_param {
+    dj_param_type type;
+    union {
+        int64_t i64;
+        uint64_t u64;
+        double f64;
+        float f32;
+        struct {
+            const void *ptr;
+            size_t len;
+        } bytes;                /* DJ_PARAM_STRING and DJ_PARAM_BYTES */
+        dj_datetime dt;         /* DJ_PARAM_DATE .. DJ_PARAM_TIMESTAMP */
+    } v;
+} dj_param;
+
+/* Builders for dj_param values (no allocation; the data is borrowed). */
+static inline dj_param dj_param_null(void) { dj_param p = {DJ_PARAM_NULL, {0}}; return p; }
+static inline dj_param dj_param_int64(int64_t x) { dj_param p = dj_param_null(); p.type = DJ_PARAM_INT64; p.v.i64 = x; return p; }
+static inline dj_param dj_param_uint64(uint64_t x) { dj_param p = dj_param_null(); p.type = DJ_PARAM_UINT64; p.v.u64 = x; return p; }
+static inline dj_param dj_param_double(double x) { dj_param p = dj_param_null(); p.type = DJ_PARAM_DOUBLE; p.v.f64 = x; return p; }
+static inline dj_param dj_param_float(float x) { dj_param p = dj_param_null(); p.type = DJ_PARAM_FLOAT; p.v.f32 = x; return p; }
+static inline dj_param dj_param_string(const char *s, size_t len) { dj_param p = dj_param_null(); p.type = DJ_PARAM_STRING; p.v.bytes.ptr = s; p.v.bytes.len = len; return p; }
+static inline dj_param dj_param_bytes(const void *b, size_t len) { dj_param p = dj_param_null(); p.type = DJ_PARAM_BYTES; p.v.bytes.ptr = b; p.v.bytes.len = len; return p; }
+static inline dj_param dj_param_temporal(dj_param_type type, dj_datetime dt) { dj_param p = dj_param_null(); p.type = type; p.v.dt = dt; return p; }
+
+/* A statement prepared on the server (COM_STMT_PREPARE). */
+typedef struct dj_stmt dj_stmt;
+
+/* String and bytes parameters at least this long are sent ahead of
+ * COM_STMT_EXECUTE with COM_STMT_SEND_LONG_DATA, straight from the caller's
+ * buffer: they are never copied into a request. */
+#define DJ_STMT_LONG_DATA_MIN (16u * 1024u)
+
+/*
+ * Prepares sql (placeholders are ?) on the connection. The statement keeps a
+ * copy of the SQL: when the connection was re-established since (dj_reconnect,
+ * the retry rule, dj_reset_session drop every server-side statement), the next
+ * dj_stmt_execute prepares it again transparently. Close with dj_stmt_close.
+ */
+DJ_API int dj_stmt_prepare(dj_conn *conn, const char *sql, size_t len, dj_stmt **out,
+                           dj_error *err);
+/* Number of ? placeholders the server reported. */
+DJ_API unsigned dj_stmt_param_count(const dj_stmt *stmt);
+/* Number of columns the statement's result sets have (0 for INSERT and the like). */
+DJ_API unsigned dj_stmt_column_count(const dj_stmt *stmt);
+/* Server-side statement id (changes when the statement is prepared again). */
+DJ_API uint32_t dj_stmt_id(const dj_stmt *stmt);
+/*
+ * Sends one chunk of a parameter's value (COM_STMT_SEND_LONG_DATA; the server
+ * does not answer). Chunks accumulate until the next execute, where the
+ * parameter must be bound as DJ_PARAM_LONG_DATA. The chunk is written from
+ * data directly. A reconnect in between loses the chunks: execute then
+ * reports DJ_ESTATE ("long data lost with the connection").
+ */
+DJ_API int dj_stmt_send_long_data(dj_stmt *stmt, unsigned param, const void *data, size_t len,
+                                  dj_error *err);
+/*
+ * Executes with nparams values (exactly dj_stmt_param_count, else DJ_EINVAL).
+ * On success *out is an open result read with the dj_result_* calls: rows come
+ * in the binary protocol; read them with dj_result_fetch (raw values) and the
+ * typed getters below. For statements without rows the result carries only
+ * dj_result_info. out may be NULL to discard the result (then info is filled
+ * when not NULL).
+ */
+DJ_API int dj_stmt_execute(dj_stmt *stmt, const dj_param *params, unsigned nparams,
+                           dj_result **out, dj_result_info *info, dj_error *err);
+/* COM_STMT_CLOSE (when the statement still lives on the server) and frees. NULL is fine.
+ * Close a result of the statement first: with a result open the server-side
+ * statement stays until the session ends. */
+DJ_API void dj_stmt_close(dj_stmt *stmt);
+
+/*
+ * Typed getters for column col of the row dj_result_fetch returned last.
+ * They work on text results (dj_query) and binary ones (dj_stmt_execute,
+ * dj_fetch) alike and give the same answer for the same value. Each returns
+ * 1 with *out set, 0 for SQL NULL, or a negative error: DJ_EINVAL for a
+ * column out of range or a value of another kind, DJ_ETOOBIG when an integer
+ * does not fit. In a binary row dj_result_fetch's dj_value holds the wire
+ * bytes: strings, blobs, decimals (as text), JSON, enums and bits as they are;
+ * numbers and dates in their little-endian binary form (use the getters).
+ */
+DJ_API int dj_result_get_int64(const dj_result *res, unsigned col, int64_t *out, dj_error *err);
+DJ_API int dj_result_get_uint64(const dj_result *res, unsigned col, uint64_t *out, dj_error *err);
+/* Floats, doubles, integers and decimals (decimals through their text). */
+DJ_API int dj_result_get_double(const dj_result *res, unsigned col, double *out, dj_error *err);
+/* DATE, TIME, DATETIME, TIMESTAMP (fractional seconds to the microsecond). */
+DJ_API int dj_result_get_datetime(const dj_result *res, unsigned col, dj_datetime *out,
+                                  dj_error *err);
+/* Strings, blobs, decimals, JSON: the bytes (not NUL-terminated, borrowed like
+ * dj_value). Numbers and dates are DJ_EINVAL in a binary row. */
+DJ_API int dj_result_get_bytes(const dj_result *res, unsigned col, dj_value *out, dj_error *err);
+/* 1 when the current result's rows are in the binary protocol. */
+DJ_API int dj_result_is_binary(const dj_result *res);
+
+typedef enum dj_insert_method {
+    DJ_INSERT_AUTO = 0,         /* prepared when a value is >= DJ_STMT_LONG_DATA_MIN, else text */
+    DJ_INSERT_TEXT,             /* multi-row INSERT ... VALUES with escaped literals */
+    DJ_INSERT_PREPARED          /* COM_STMT_EXECUTE per row, binary values */
+} dj_insert_method;
+
+typedef struct dj_insert_options {
+    int skip_duplicates;        /* DataJoint: ON DUPLICATE KEY UPDATE `pk`=`pk` */
+    int replace;                /* DataJoint: REPLACE INTO */
+    dj_insert_method method;
+    size_t batch_bytes;         /* text batches stay under this; 0 = max_allowed_packet - 1 KiB,
+                                   at most 4 MiB */
+    const char *primary_key;    /* first primary-key attribute for skip_duplicates (a table's
+                                   heading knows it); NULL = look it up on the server */
+} dj_insert_options;
+
+/* Zero options: plain INSERT, automatic method. */
+DJ_API void dj_insert_options_init(dj_insert_options *opts);
+
+/*
+ * Inserts nrows rows into `db`.`table`. names are the nnames attribute names;
+ * rows holds nrows * nnames values, row by row. Several statements (text
+ * batches or executes) run inside one transaction unless one is open already,
+ * so the insert is all or nothing. skip_duplicates uses the table's first
+ * primary-key attribute as DataJoint does: opts->primary_key, else looked up
+ * in information_schema. Server errors keep DataJoint's kinds: duplicate (1062), integrity
+ * (1452), missing attribute (1364), unknown attribute (1054). A lost
+ * connection is retried once under the dj_exec_retry rule. *inserted (may be
+ * NULL) receives the affected-row count.
+ */
+DJ_API int dj_insert(dj_conn *conn, const char *db, const char *table, const char *const *names,
+                     unsigned nnames, const dj_param *rows, size_t nrows,
+                     const dj_insert_options *opts, uint64_t *inserted, dj_error *err);
+
+/*
+ * SELECT attrs (NULL/0 = *) FROM `db`.`table` [WHERE where_sql], as a prepared
+ * statement: rows stream in the binary protocol and the typed getters read
+ * them. where_sql is SQL from the caller (never from untrusted input); its ?
+ * placeholders take params. The statement is closed on the server when the
+ * result is closed. Lost connections are retried once like dj_exec_retry.
+ */
+DJ_API int dj_fetch(dj_conn *conn, const char *db, const char *table, const char *const *attrs,
+                    unsigned nattrs, const char *where_sql, const dj_param *params,
+                    unsigned nparams, dj_result **out, dj_error *err);
 
 #ifdef __cplusplus
 }

@@ -54,6 +54,8 @@ int dj__cli_query(dj__cli *cli, const dj__cli_args *args);
 int dj__cli_ping(dj__cli *cli, const dj__cli_args *args);
 int dj__cli_table_declare(dj__cli *cli, const dj__cli_args *args);
 int dj__cli_table_describe(dj__cli *cli, const dj__cli_args *args);
+/* dj table insert SCHEMA CLASS [--skip-duplicates] (cli_table_insert.c) */
+int dj__cli_table_insert(dj__cli *cli, const dj__cli_args *args);
 
 /* ---- reporting (cli_util.c) ---- */
 

@@ -211,6 +211,8 @@ static const command commands[] = {
     {"table declare", "SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]", 2,
      "--dry-run", 1, dj__cli_table_declare, {"--definition", "--tier"}},
     {"table describe", "SCHEMA CLASS", 2, NULL, 1, dj__cli_table_describe, {NULL}},
+    {"table insert", "SCHEMA CLASS [--skip-duplicates]", 2, "--skip-duplicates", 1,
+     dj__cli_table_insert, {NULL}},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -426,6 +428,9 @@ static const char help_text[] =
     "        --dry-run prints the CREATE TABLE statement instead\n"
     "  table describe SCHEMA CLASS\n"
     "        print a table's definition in DataJoint's syntax\n"
+    "  table insert SCHEMA CLASS [--skip-duplicates]\n"
+    "        insert tab-separated rows from stdin, columns in table order, escaped\n"
+    "        as LOAD DATA (\\N is NULL); prints how many rows were inserted\n"
     "\n"
     "Options (before the command):\n"
     "  -h, --host=HOST          server host, host:port or a list h1:p1,h2:p2\n"

@@ -45,6 +45,9 @@ struct dj_result {
     unsigned cols_cap;
     dj_result_info info;
     int more;                  /* MORE_RESULTS_EXISTS seen on the last terminator */
+    int binary;                /* rows are in the binary protocol (COM_STMT_EXECUTE) */
+    int owns_stmt;             /* close statement stmt_id once the result is finished */
+    uint32_t stmt_id;
 };
 
 struct dj_conn {
@@ -89,6 +92,7 @@ struct dj_conn {
     char peer[DJ_HOST_MAX + 16];
     int in_transaction;
     size_t server_max_packet;  /* @@max_allowed_packet, 0 if unknown */
+    uint64_t generation;       /* counts sessions: prepared statements of older ones are gone */
 
     dj_result result;
 };
@@ -132,6 +136,17 @@ int dj__read_ok(dj_conn *c, dj_result_info *info, dj_error *err);
 int dj__check_ready(dj_conn *c, dj_error *err);
 /* Releases the result's buffers. */
 void dj__result_free(dj_result *r);
+/* Parses an ERR packet into err; a disconnect notice drops the connection. */
+int dj__server_error(dj_conn *c, const dj__packet *pkt, dj_error *err);
+/* Reads the response to COM_STMT_EXECUTE: like a query's, with binary rows. */
+int dj__stmt_read_response(dj_conn *c, dj_result **out, dj_error *err);
+
+/* ---- stmt.c ---- */
+/* Sends COM_STMT_CLOSE for id when the connection is idle (no answer comes). */
+void dj__stmt_close_id(dj_conn *c, uint32_t id);
+/* Makes the open result close the statement when it finishes, and frees the
+ * handle (the statement is closed at once when the result already ended). */
+void dj__result_adopt_stmt(dj_result *r, dj_stmt *stmt);
 
 /* ---- transaction.c ---- */
 typedef int (*dj__retry_fn)(dj_conn *c, void *ud, dj_error *err);

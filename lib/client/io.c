@@ -46,6 +46,7 @@ void dj__conn_drop(dj_conn *c)
         c->fd = -1;
     }
     c->state = DJ__CONN_CLOSED;
+    c->generation++; /* prepared statements die with the session */
     c->in_start = c->in_end = c->in_consumed = 0;
     c->zin_start = c->zin_end = 0;
     c->stage_len = 0;

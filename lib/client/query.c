@@ -3,6 +3,7 @@
  * multiple result sets, and the simple OK-only commands.
  */
 #include "client/conn.h"
+#include "wire/stmt.h"
 
 #include <stdio.h>
 
@@ -46,7 +47,7 @@ static int is_disconnect_errno(unsigned e)
 }
 
 /* Parses an ERR packet; a disconnect notice drops the connection. */
-static int server_error(dj_conn *c, const dj__packet *pkt, dj_error *err)
+int dj__server_error(dj_conn *c, const dj__packet *pkt, dj_error *err)
 {
     int rc = dj__err_packet_parse(pkt->payload, pkt->len, err);
     if (rc == DJ_ESERVER && err && is_disconnect_errno(err->server_errno)) {
@@ -64,6 +65,10 @@ static void finish(dj_result *r)
     r->phase = DJ__RES_FINISHED;
     if (r->conn->state == DJ__CONN_RESULT)
         r->conn->state = DJ__CONN_READY;
+    if (r->owns_stmt) {
+        r->owns_stmt = 0;
+        dj__stmt_close_id(r->conn, r->stmt_id);
+    }
 }
 
 static void end_of_set(dj_result *r, const dj__ok *ok)
@@ -226,7 +231,7 @@ static int read_result_head(dj_result *r, dj_error *err)
     }
     case DJ__PKT_ERR:
         finish(r);
-        return server_error(r->conn, &pkt, err);
+        return dj__server_error(r->conn, &pkt, err);
     case DJ__PKT_LOCAL_INFILE:
         return refuse_local_infile(r, &pkt, err);
     default: {
@@ -240,14 +245,26 @@ static int read_result_head(dj_result *r, dj_error *err)
     }
 }
 
-int dj__query_read_response(dj_conn *c, dj_result **out, dj_error *err)
+static int read_response(dj_conn *c, int binary, dj_result **out, dj_error *err)
 {
     dj_result *r = &c->result;
     r->conn = c;
+    r->binary = binary;
+    r->owns_stmt = 0;
     c->state = DJ__CONN_RESULT;
     int rc = read_result_head(r, err);
     *out = rc ? NULL : r;
     return rc;
+}
+
+int dj__query_read_response(dj_conn *c, dj_result **out, dj_error *err)
+{
+    return read_response(c, 0, out, err);
+}
+
+int dj__stmt_read_response(dj_conn *c, dj_result **out, dj_error *err)
+{
+    return read_response(c, 1, out, err);
 }
 
 int dj_query(dj_conn *c, const char *sql, size_t len, dj_result **out, dj_error *err)
@@ -294,7 +311,7 @@ int dj_result_fetch(dj_result *r, const dj_value **values, dj_error *err)
     const uint8_t *p = pkt.payload;
     if (pkt.len > 0 && p[0] == DJ__PKT_ERR) {
         finish(r);
-        return server_error(r->conn, &pkt, err);
+        return dj__server_error(r->conn, &pkt, err);
     }
     int deprecate_eof = (r->conn->caps & DJ__CLIENT_DEPRECATE_EOF) != 0;
     if (dj__is_terminator(p, pkt.len, deprecate_eof)) {
@@ -305,7 +322,8 @@ int dj_result_fetch(dj_result *r, const dj_value **values, dj_error *err)
         end_of_set(r, &ok);
         return 0;
     }
-    rc = dj__text_row_parse(p, pkt.len, r->ncols, r->values, err);
+    rc = r->binary ? dj__binary_row_parse(p, pkt.len, r->cols, r->ncols, r->values, err)
+                   : dj__text_row_parse(p, pkt.len, r->ncols, r->values, err);
     if (rc)
         return violation(r, rc);
     *values = r->values;
@@ -404,7 +422,7 @@ int dj__read_ok(dj_conn *c, dj_result_info *info, dj_error *err)
     if (rc)
         return rc;
     if (pkt.len > 0 && pkt.payload[0] == DJ__PKT_ERR)
-        return server_error(c, &pkt, err);
+        return dj__server_error(c, &pkt, err);
     dj__ok ok;
     if (pkt.len == 0 || pkt.payload[0] != DJ__PKT_OK) {
         dj__conn_drop(c);
@@ -460,6 +478,7 @@ int dj_reset_session(dj_conn *c, dj_error *err)
     if (rc)
         return rc;
     c->in_transaction = 0;
+    c->generation++; /* the reset deallocated every prepared statement */
     return dj__session_setup(c, err);
 }
 
