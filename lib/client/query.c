@@ -139,10 +139,16 @@ static int read_columns(dj_result *r, uint64_t count, dj_error *err)
         dj_column *col = &r->cols[i];
         const char **dst[5] = {&col->schema, &col->table, &col->org_table, &col->name,
                                &col->org_name};
+        /* With one-byte length prefixes (names under 251 bytes) the five
+         * strings sit in the packet exactly as the arena wants them, each
+         * followed by one byte: copy them at once and put the NULs in. */
+        int contiguous = src[4] + len[4] == src[0] + (need - used - 1);
+        if (contiguous)
+            memcpy(r->arena + used, src[0], need - used - 1);
         for (int k = 0; k < 5; k++) {
             /* Offsets for now; turned into pointers below. */
             *dst[k] = (const char *)(uintptr_t)used;
-            if (len[k])
+            if (len[k] && !contiguous)
                 memcpy(r->arena + used, src[k], len[k]);
             r->arena[used + len[k]] = '\0';
             used += len[k] + 1;
@@ -287,18 +293,23 @@ int dj_result_fetch(dj_result *r, const dj_value **values, dj_error *err)
     if (rc)
         return violation(r, rc);
     const uint8_t *p = pkt.payload;
-    if (pkt.len > 0 && p[0] == DJ__PKT_ERR) {
-        finish(r);
-        return server_error(r->conn, &pkt, err);
-    }
-    int deprecate_eof = (r->conn->caps & DJ__CLIENT_DEPRECATE_EOF) != 0;
-    if (dj__is_terminator(p, pkt.len, deprecate_eof)) {
-        dj__ok ok;
-        rc = deprecate_eof ? dj__ok_parse(p, pkt.len, &ok, err) : dj__eof_parse(p, pkt.len, &ok, err);
-        if (rc)
-            return violation(r, rc);
-        end_of_set(r, &ok);
-        return 0;
+    /* A row's first byte is below 0xFE unless its first value is 16 MiB or
+     * more, so the end-of-rows checks run only for those packets. */
+    if (pkt.len > 0 && p[0] >= DJ__PKT_EOF) {
+        if (p[0] == DJ__PKT_ERR) {
+            finish(r);
+            return server_error(r->conn, &pkt, err);
+        }
+        int deprecate_eof = (r->conn->caps & DJ__CLIENT_DEPRECATE_EOF) != 0;
+        if (dj__is_terminator(p, pkt.len, deprecate_eof)) {
+            dj__ok ok;
+            rc = deprecate_eof ? dj__ok_parse(p, pkt.len, &ok, err)
+                               : dj__eof_parse(p, pkt.len, &ok, err);
+            if (rc)
+                return violation(r, rc);
+            end_of_set(r, &ok);
+            return 0;
+        }
     }
     rc = dj__text_row_parse(p, pkt.len, r->ncols, r->values, err);
     if (rc)
