@@ -8,6 +8,11 @@
  * public API offers, so both run exactly the same statements in the same
  * order. One process runs one workload once and prints its measurements (see
  * harness.c for the output format); bench/run interleaves the processes.
+ *
+ * bench/run counts instructions with callgrind inside the functions that
+ * implement select1, ping and stream, by name: dj_bselect1, dj_bping and
+ * dj_bstream in dj_driver.c, cc_select1, cc_ping and cc_stream in
+ * cc_driver.c. Keep those names.
  */
 #ifndef DJ_BENCH_H
 #define DJ_BENCH_H
