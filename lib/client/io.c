@@ -148,10 +148,8 @@ static int fill(dj_conn *c, size_t need, dj_error *err)
     return 0;
 }
 
-/* Everything but the common case of dj__read_packet: reading from the
- * transport, packets split in fragments, compression, errors. Kept apart so
- * that the common case stays a short function. */
-DJ__NOINLINE static int read_packet_general(dj_conn *c, dj__packet *pkt, dj_error *err)
+/* The rest of dj__read_packet (conn.h), after its inline common case. */
+int dj__read_packet_general(dj_conn *c, dj__packet *pkt, dj_error *err)
 {
     if (c->in_start == c->in_end) {
         c->in_start = c->in_end = 0;
@@ -185,21 +183,6 @@ DJ__NOINLINE static int read_packet_general(dj_conn *c, dj__packet *pkt, dj_erro
             return rc;
         }
     }
-}
-
-int dj__read_packet(dj_conn *c, dj__packet *pkt, dj_error *err)
-{
-    c->in_start += c->in_consumed;
-    c->in_consumed = 0;
-    /* Rows of a streamed result are mostly already buffered: take a whole
-     * packet straight away (compressed streams resync ids, see above). */
-    if (c->in && !c->compress &&
-        dj__packet_take_simple(c->in + c->in_start, c->in_end - c->in_start, &c->seq,
-                               c->max_packet, pkt)) {
-        c->in_consumed = pkt->consumed;
-        return 0;
-    }
-    return read_packet_general(c, pkt, err);
 }
 
 void dj__begin_packet(dj_conn *c)

@@ -102,6 +102,18 @@ static int grow(const dj_allocator *a, void **p, size_t *cap, size_t need, size_
     return 0;
 }
 
+/* Puts a column name and its NUL at *used in the arena (the bytes are there
+ * already when `copied`) and returns its offset, disguised as a pointer. */
+static const char *arena_name(char *arena, size_t *used, const uint8_t *s, size_t n, int copied)
+{
+    size_t at = *used;
+    if (n && !copied)
+        memcpy(arena + at, s, n);
+    arena[at + n] = '\0';
+    *used = at + n + 1;
+    return (const char *)(uintptr_t)at;
+}
+
 /* Reads the column definitions; strings go to one arena, pointers are set at
  * the end because the arena may move while it grows. */
 static int read_columns(dj_result *r, uint64_t count, dj_error *err)
@@ -131,28 +143,24 @@ static int read_columns(dj_result *r, uint64_t count, dj_error *err)
         rc = dj__coldef_parse(pkt.payload, pkt.len, &d, err);
         if (rc)
             return violation(r, rc);
-        const uint8_t *src[5] = {d.schema, d.table, d.org_table, d.name, d.org_name};
-        size_t len[5] = {d.schema_len, d.table_len, d.org_table_len, d.name_len, d.org_name_len};
-        size_t need = used + len[0] + len[1] + len[2] + len[3] + len[4] + 5;
+        size_t span = d.schema_len + d.table_len + d.org_table_len + d.name_len +
+                      d.org_name_len + 4;
+        size_t need = used + span + 1;
         if (grow(a, (void **)&r->arena, &r->arena_cap, need, 1, err))
             return violation(r, DJ_ENOMEM);
-        dj_column *col = &r->cols[i];
-        const char **dst[5] = {&col->schema, &col->table, &col->org_table, &col->name,
-                               &col->org_name};
         /* With one-byte length prefixes (names under 251 bytes) the five
          * strings sit in the packet exactly as the arena wants them, each
          * followed by one byte: copy them at once and put the NULs in. */
-        int contiguous = src[4] + len[4] == src[0] + (need - used - 1);
-        if (contiguous)
-            memcpy(r->arena + used, src[0], need - used - 1);
-        for (int k = 0; k < 5; k++) {
-            /* Offsets for now; turned into pointers below. */
-            *dst[k] = (const char *)(uintptr_t)used;
-            if (len[k] && !contiguous)
-                memcpy(r->arena + used, src[k], len[k]);
-            r->arena[used + len[k]] = '\0';
-            used += len[k] + 1;
-        }
+        int copied = d.org_name + d.org_name_len == d.schema + span;
+        if (copied)
+            memcpy(r->arena + used, d.schema, span);
+        dj_column *col = &r->cols[i];
+        /* Offsets for now; turned into pointers below. */
+        col->schema = arena_name(r->arena, &used, d.schema, d.schema_len, copied);
+        col->table = arena_name(r->arena, &used, d.table, d.table_len, copied);
+        col->org_table = arena_name(r->arena, &used, d.org_table, d.org_table_len, copied);
+        col->name = arena_name(r->arena, &used, d.name, d.name_len, copied);
+        col->org_name = arena_name(r->arena, &used, d.org_name, d.org_name_len, copied);
         col->charset = d.charset;
         col->length = d.length;
         col->type = d.type;

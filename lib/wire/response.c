@@ -8,11 +8,12 @@ int dj__ok_parse(const uint8_t *p, size_t len, dj__ok *ok, dj_error *err)
     dj__rd_u8(&r);
     ok->affected_rows = dj__rd_lenenc(&r, NULL);
     ok->last_insert_id = dj__rd_lenenc(&r, NULL);
-    ok->status = dj__rd_u16(&r);
-    ok->warnings = dj__rd_u16(&r);
-    /* Info and session-state data may follow; nothing here needs them. */
-    if (r.bad)
+    if (r.bad || dj__reader_left(&r) < 4)
         return dj__err(err, DJ_EPROTO, "malformed OK packet (%zu bytes)", len);
+    const uint8_t *f = r.p + r.pos;
+    ok->status = (uint16_t)(f[0] | (f[1] << 8));
+    ok->warnings = (uint16_t)(f[2] | (f[3] << 8));
+    /* Info and session-state data may follow; nothing here needs them. */
     return 0;
 }
 
@@ -59,8 +60,8 @@ int dj__is_terminator(const uint8_t *p, size_t len, int deprecate_eof)
 /* A value whose length prefix is not a single byte (first >= 0xFB): NULL,
  * or a 2-, 3- or 8-byte length. Returns the position after the value, or
  * NULL when the row is cut short or the prefix is invalid. */
-static const uint8_t *row_long_value(const uint8_t *p, const uint8_t *end, unsigned first,
-                                     dj_value *v)
+DJ__NOINLINE static const uint8_t *row_long_value(const uint8_t *p, const uint8_t *end,
+                                                  unsigned first, dj_value *v)
 {
     if (first == 0xFB) {
         v->ptr = NULL;
@@ -122,18 +123,21 @@ int dj__coldef_parse(const uint8_t *p, size_t len, dj__coldef *c, dj_error *err)
         !lenenc_str_at(&p, end, &c->name, &c->name_len) ||
         !lenenc_str_at(&p, end, &c->org_name, &c->org_name_len))
         goto malformed;
+    /* The length of the fixed fields (at least the 10 bytes read here), then
+     * charset (2), column length (4), type, flags (2), decimals. */
     dj__reader r;
     dj__reader_init(&r, p, (size_t)(end - p));
     uint64_t fixed = dj__rd_lenenc(&r, NULL);
-    if (!r.bad && fixed < 10)
-        r.bad = 1;
-    c->charset = dj__rd_u16(&r);
-    c->length = dj__rd_u32(&r);
-    c->type = dj__rd_u8(&r);
-    c->flags = dj__rd_u16(&r);
-    c->decimals = dj__rd_u8(&r);
-    if (!r.bad)
-        return 0;
+    if (r.bad || fixed < 10 || dj__reader_left(&r) < 10)
+        goto malformed;
+    const uint8_t *f = r.p + r.pos;
+    c->charset = (uint16_t)(f[0] | (f[1] << 8));
+    c->length = (uint32_t)f[2] | ((uint32_t)f[3] << 8) | ((uint32_t)f[4] << 16) |
+                ((uint32_t)f[5] << 24);
+    c->type = f[6];
+    c->flags = (uint16_t)(f[7] | (f[8] << 8));
+    c->decimals = f[9];
+    return 0;
 malformed:
     return dj__err(err, DJ_EPROTO, "malformed column definition (%zu bytes)", len);
 }
