@@ -4,26 +4,20 @@
  * application pays for the library. Server and credentials come from the
  * DJ_TEST_* variables; the schema name is the first argument.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "datajoint.h"
+#include "size_env.h"
 
 int main(int argc, char **argv)
 {
-    const char *host = getenv("DJ_TEST_HOST"), *port = getenv("DJ_TEST_PORT");
-    const char *user = getenv("DJ_TEST_NATIVE_USER"), *pass = getenv("DJ_TEST_NATIVE_PASS");
-    if (argc != 2 || !host || !port || !user || !pass) {
-        fputs("usage: dj_min SCHEMA (with DJ_TEST_HOST, _PORT, _NATIVE_USER, _NATIVE_PASS)\n",
-              stderr);
+    size_server s;
+    if (argc != 2) {
+        fputs("usage: dj_min SCHEMA\n", stderr);
         return 2;
     }
+    if (size_server_from_env("dj_min", &s))
+        return 2;
     dj_config cfg;
-    dj_config_init(&cfg);
-    snprintf(cfg.host, sizeof cfg.host, "%s", host);
-    cfg.port = (unsigned)atoi(port);
-    snprintf(cfg.user, sizeof cfg.user, "%s", user);
-    snprintf(cfg.password, sizeof cfg.password, "%s", pass);
+    size_dj_config(&cfg, &s);
     dj_conn *conn = NULL;
     dj_schema *schema = NULL;
     dj_error err;
