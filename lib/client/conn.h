@@ -99,9 +99,27 @@ struct dj_conn {
 
 /* ---- io.c ---- */
 
+/* dj__read_packet without its common case: reading from the transport,
+ * packets split in fragments, compression, errors. */
+int dj__read_packet_general(dj_conn *c, dj__packet *pkt, dj_error *err);
+
 /* Reads the next complete packet; payload valid until the next read. A failure
- * other than a server ERR marks the connection lost. */
-int dj__read_packet(dj_conn *c, dj__packet *pkt, dj_error *err);
+ * other than a server ERR marks the connection lost. Inline for its common
+ * case, a whole packet already buffered (every row of a streamed result but
+ * the few that need a read); compressed streams resync their ids, so they
+ * always take the general path. */
+static inline int dj__read_packet(dj_conn *c, dj__packet *pkt, dj_error *err)
+{
+    c->in_start += c->in_consumed;
+    c->in_consumed = 0;
+    if (c->in && !c->compress &&
+        dj__packet_take_simple(c->in + c->in_start, c->in_end - c->in_start, &c->seq,
+                               c->max_packet, pkt)) {
+        c->in_consumed = pkt->consumed;
+        return 0;
+    }
+    return dj__read_packet_general(c, pkt, err);
+}
 /* Starts a new command: resets the sequence ids and the payload builder. */
 void dj__begin_command(dj_conn *c, uint8_t command);
 /* Resets the payload builder for a connection-phase packet (sequence continues). */

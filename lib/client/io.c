@@ -165,10 +165,9 @@ static int fill(dj_conn *c, size_t need, dj_error *err)
     return 0;
 }
 
-int dj__read_packet(dj_conn *c, dj__packet *pkt, dj_error *err)
+/* The rest of dj__read_packet (conn.h), after its inline common case. */
+int dj__read_packet_general(dj_conn *c, dj__packet *pkt, dj_error *err)
 {
-    c->in_start += c->in_consumed;
-    c->in_consumed = 0;
     if (c->in_start == c->in_end) {
         c->in_start = c->in_end = 0;
         if (c->in_cap > DJ__IN_SHRINK_ABOVE) {
@@ -186,9 +185,10 @@ int dj__read_packet(dj_conn *c, dj__packet *pkt, dj_error *err)
          * one packet. MariaDB's own client does not check them either. */
         if (c->compress && c->in_end - c->in_start >= DJ__PACKET_HEADER)
             c->seq = c->in[c->in_start + 3];
-        int rc = c->in ? dj__packet_extract(c->in + c->in_start, c->in_end - c->in_start, &c->seq,
-                                            c->max_packet, pkt, &need, err)
-                       : (need = DJ__PACKET_HEADER, DJ__PACKET_NEED_MORE);
+        int rc = c->in && c->in_end > c->in_start
+                     ? dj__packet_extract(c->in + c->in_start, c->in_end - c->in_start, &c->seq,
+                                          c->max_packet, pkt, &need, err)
+                     : (need = DJ__PACKET_HEADER, DJ__PACKET_NEED_MORE);
         if (rc == DJ__PACKET_READY) {
             c->in_consumed = pkt->consumed;
             return 0;
@@ -212,6 +212,15 @@ void dj__begin_command(dj_conn *c, uint8_t command)
 {
     c->seq = 0;
     c->cseq = 0;
+    /* Once the builder has room (after the first command), a command starts
+     * with plain stores; the builder calls are the general way. */
+    if (c->out.cap > DJ__PACKET_HEADER) {
+        c->out.oom = 0;
+        memset(c->out.data, 0, DJ__PACKET_HEADER);
+        c->out.data[DJ__PACKET_HEADER] = command;
+        c->out.len = DJ__PACKET_HEADER + 1;
+        return;
+    }
     dj__begin_packet(c);
     dj__put_u8(&c->out, command);
 }
@@ -279,6 +288,19 @@ int dj__send_packet(dj_conn *c, const void *extra, size_t extra_len, dj_error *e
     size_t head_len = c->out.len - DJ__PACKET_HEADER;
     size_t total = head_len + extra_len, off = 0, frag;
     int rc = 0;
+    /* A whole small command fits the stage in one piece: one header, two
+     * copies, one write. */
+    if (c->stage_len == 0 && DJ__PACKET_HEADER + total <= c->stage_cap) {
+        dj__packet_header(c->stage, total, c->seq++);
+        memcpy(c->stage + DJ__PACKET_HEADER, head, head_len);
+        if (extra_len)
+            memcpy(c->stage + DJ__PACKET_HEADER + head_len, extra, extra_len);
+        c->stage_len = DJ__PACKET_HEADER + total;
+        rc = stage_flush(c, err);
+        if (rc)
+            dj__conn_drop(c);
+        return rc;
+    }
     /* A payload that is an exact multiple of the fragment size ends with an
      * empty fragment, which this loop produces naturally. */
     do {

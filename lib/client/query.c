@@ -107,6 +107,18 @@ static int grow(const dj_allocator *a, void **p, size_t *cap, size_t need, size_
     return 0;
 }
 
+/* Puts a column name and its NUL at *used in the arena (the bytes are there
+ * already when `copied`) and returns its offset, disguised as a pointer. */
+static const char *arena_name(char *arena, size_t *used, const uint8_t *s, size_t n, int copied)
+{
+    size_t at = *used;
+    if (n && !copied)
+        memcpy(arena + at, s, n);
+    arena[at + n] = '\0';
+    *used = at + n + 1;
+    return (const char *)(uintptr_t)at;
+}
+
 /* Reads the column definitions; strings go to one arena, pointers are set at
  * the end because the arena may move while it grows. */
 static int read_columns(dj_result *r, uint64_t count, dj_error *err)
@@ -136,22 +148,24 @@ static int read_columns(dj_result *r, uint64_t count, dj_error *err)
         rc = dj__coldef_parse(pkt.payload, pkt.len, &d, err);
         if (rc)
             return violation(r, rc);
-        const uint8_t *src[5] = {d.schema, d.table, d.org_table, d.name, d.org_name};
-        size_t len[5] = {d.schema_len, d.table_len, d.org_table_len, d.name_len, d.org_name_len};
-        size_t need = used + len[0] + len[1] + len[2] + len[3] + len[4] + 5;
+        size_t span = d.schema_len + d.table_len + d.org_table_len + d.name_len +
+                      d.org_name_len + 4;
+        size_t need = used + span + 1;
         if (grow(a, (void **)&r->arena, &r->arena_cap, need, 1, err))
             return violation(r, DJ_ENOMEM);
+        /* With one-byte length prefixes (names under 251 bytes) the five
+         * strings sit in the packet exactly as the arena wants them, each
+         * followed by one byte: copy them at once and put the NULs in. */
+        int copied = d.org_name + d.org_name_len == d.schema + span;
+        if (copied)
+            memcpy(r->arena + used, d.schema, span);
         dj_column *col = &r->cols[i];
-        const char **dst[5] = {&col->schema, &col->table, &col->org_table, &col->name,
-                               &col->org_name};
-        for (int k = 0; k < 5; k++) {
-            /* Offsets for now; turned into pointers below. */
-            *dst[k] = (const char *)(uintptr_t)used;
-            if (len[k])
-                memcpy(r->arena + used, src[k], len[k]);
-            r->arena[used + len[k]] = '\0';
-            used += len[k] + 1;
-        }
+        /* Offsets for now; turned into pointers below. */
+        col->schema = arena_name(r->arena, &used, d.schema, d.schema_len, copied);
+        col->table = arena_name(r->arena, &used, d.table, d.table_len, copied);
+        col->org_table = arena_name(r->arena, &used, d.org_table, d.org_table_len, copied);
+        col->name = arena_name(r->arena, &used, d.name, d.name_len, copied);
+        col->org_name = arena_name(r->arena, &used, d.org_name, d.org_name_len, copied);
         col->charset = d.charset;
         col->length = d.length;
         col->type = d.type;
@@ -309,18 +323,23 @@ int dj_result_fetch(dj_result *r, const dj_value **values, dj_error *err)
     if (rc)
         return violation(r, rc);
     const uint8_t *p = pkt.payload;
-    if (pkt.len > 0 && p[0] == DJ__PKT_ERR) {
-        finish(r);
-        return dj__server_error(r->conn, &pkt, err);
-    }
-    int deprecate_eof = (r->conn->caps & DJ__CLIENT_DEPRECATE_EOF) != 0;
-    if (dj__is_terminator(p, pkt.len, deprecate_eof)) {
-        dj__ok ok;
-        rc = deprecate_eof ? dj__ok_parse(p, pkt.len, &ok, err) : dj__eof_parse(p, pkt.len, &ok, err);
-        if (rc)
-            return violation(r, rc);
-        end_of_set(r, &ok);
-        return 0;
+    /* A row's first byte is below 0xFE unless its first value is 16 MiB or
+     * more, so the end-of-rows checks run only for those packets. */
+    if (pkt.len > 0 && p[0] >= DJ__PKT_EOF) {
+        if (p[0] == DJ__PKT_ERR) {
+            finish(r);
+            return dj__server_error(r->conn, &pkt, err);
+        }
+        int deprecate_eof = (r->conn->caps & DJ__CLIENT_DEPRECATE_EOF) != 0;
+        if (dj__is_terminator(p, pkt.len, deprecate_eof)) {
+            dj__ok ok;
+            rc = deprecate_eof ? dj__ok_parse(p, pkt.len, &ok, err)
+                               : dj__eof_parse(p, pkt.len, &ok, err);
+            if (rc)
+                return violation(r, rc);
+            end_of_set(r, &ok);
+            return 0;
+        }
     }
     rc = r->binary ? dj__binary_row_parse(p, pkt.len, r->cols, r->ncols, r->values, err)
                    : dj__text_row_parse(p, pkt.len, r->ncols, r->values, err);

@@ -20,9 +20,12 @@
 #if defined(__GNUC__)
 #define DJ__PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define DJ__UNUSED __attribute__((unused))
+/* Keeps a rarely taken path out of a hot caller, so the caller stays small. */
+#define DJ__NOINLINE __attribute__((noinline))
 #else
 #define DJ__PRINTF(f, a)
 #define DJ__UNUSED
+#define DJ__NOINLINE
 #endif
 
 #define DJ__MIN(a, b) ((a) < (b) ? (a) : (b))

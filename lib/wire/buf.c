@@ -12,7 +12,7 @@ static int take(dj__reader *r, size_t n)
     return 1;
 }
 
-static uint64_t rd_le(dj__reader *r, size_t n)
+uint64_t dj__rd_le(dj__reader *r, size_t n)
 {
     if (!take(r, n))
         return 0;
@@ -23,13 +23,10 @@ static uint64_t rd_le(dj__reader *r, size_t n)
     return v;
 }
 
-uint8_t dj__rd_u8(dj__reader *r) { return (uint8_t)rd_le(r, 1); }
-uint16_t dj__rd_u16(dj__reader *r) { return (uint16_t)rd_le(r, 2); }
-uint32_t dj__rd_u24(dj__reader *r) { return (uint32_t)rd_le(r, 3); }
-uint32_t dj__rd_u32(dj__reader *r) { return (uint32_t)rd_le(r, 4); }
-uint64_t dj__rd_u64(dj__reader *r) { return rd_le(r, 8); }
+uint32_t dj__rd_u24(dj__reader *r) { return (uint32_t)dj__rd_le(r, 3); }
+uint64_t dj__rd_u64(dj__reader *r) { return dj__rd_le(r, 8); }
 
-uint64_t dj__rd_lenenc(dj__reader *r, int *is_null)
+uint64_t dj__rd_lenenc_general(dj__reader *r, int *is_null)
 {
     if (is_null)
         *is_null = 0;
@@ -44,9 +41,9 @@ uint64_t dj__rd_lenenc(dj__reader *r, int *is_null)
         }
         r->bad = 1;
         return 0;
-    case 0xFC: return rd_le(r, 2);
-    case 0xFD: return rd_le(r, 3);
-    case 0xFE: return rd_le(r, 8);
+    case 0xFC: return dj__rd_le(r, 2);
+    case 0xFD: return dj__rd_le(r, 3);
+    case 0xFE: return dj__rd_le(r, 8);
     case 0xFF:
         r->bad = 1;
         return 0;
@@ -63,7 +60,7 @@ const uint8_t *dj__rd_bytes(dj__reader *r, size_t n)
     return p;
 }
 
-const uint8_t *dj__rd_lenenc_str(dj__reader *r, size_t *len, int *is_null)
+const uint8_t *dj__rd_lenenc_str_general(dj__reader *r, size_t *len, int *is_null)
 {
     int null = 0;
     uint64_t n = dj__rd_lenenc(r, is_null ? &null : NULL);

@@ -30,18 +30,69 @@ static inline void dj__reader_init(dj__reader *r, const void *p, size_t len)
 
 static inline size_t dj__reader_left(const dj__reader *r) { return r->len - r->pos; }
 
-uint8_t dj__rd_u8(dj__reader *r);
-uint16_t dj__rd_u16(dj__reader *r);
+/* Little-endian integer of n bytes (n <= 8); 0 and bad when fewer remain. */
+uint64_t dj__rd_le(dj__reader *r, size_t n);
+/* The readers below are inline for their common case (every packet of a
+ * result is decoded with them); the rest is out of line in buf.c. */
+static inline uint8_t dj__rd_u8(dj__reader *r)
+{
+    if (!r->bad && r->pos < r->len)
+        return r->p[r->pos++];
+    return (uint8_t)dj__rd_le(r, 1);
+}
+static inline uint16_t dj__rd_u16(dj__reader *r)
+{
+    if (!r->bad && r->len - r->pos >= 2) {
+        uint16_t v = (uint16_t)(r->p[r->pos] | (r->p[r->pos + 1] << 8));
+        r->pos += 2;
+        return v;
+    }
+    return (uint16_t)dj__rd_le(r, 2);
+}
+static inline uint32_t dj__rd_u32(dj__reader *r)
+{
+    if (!r->bad && r->len - r->pos >= 4) {
+        const uint8_t *p = r->p + r->pos;
+        r->pos += 4;
+        return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+               ((uint32_t)p[3] << 24);
+    }
+    return (uint32_t)dj__rd_le(r, 4);
+}
 uint32_t dj__rd_u24(dj__reader *r);
-uint32_t dj__rd_u32(dj__reader *r);
 uint64_t dj__rd_u64(dj__reader *r);
 /* Length-encoded integer. 0xFB (NULL) and 0xFF are not integers: they set
  * bad unless allowed with *is_null (NULL allowed only when is_null != NULL). */
-uint64_t dj__rd_lenenc(dj__reader *r, int *is_null);
+uint64_t dj__rd_lenenc_general(dj__reader *r, int *is_null);
+static inline uint64_t dj__rd_lenenc(dj__reader *r, int *is_null)
+{
+    if (!r->bad && r->pos < r->len && r->p[r->pos] < 0xFB) {
+        if (is_null)
+            *is_null = 0;
+        return r->p[r->pos++];
+    }
+    return dj__rd_lenenc_general(r, is_null);
+}
 /* Borrows n bytes; NULL (and bad) when fewer remain. */
 const uint8_t *dj__rd_bytes(dj__reader *r, size_t n);
 /* Length-encoded string: borrows its bytes; *is_null as for dj__rd_lenenc. */
-const uint8_t *dj__rd_lenenc_str(dj__reader *r, size_t *len, int *is_null);
+const uint8_t *dj__rd_lenenc_str_general(dj__reader *r, size_t *len, int *is_null);
+static inline const uint8_t *dj__rd_lenenc_str(dj__reader *r, size_t *len, int *is_null)
+{
+    /* A one-byte length whose bytes are all there. */
+    if (!r->bad && r->pos < r->len) {
+        size_t n = r->p[r->pos];
+        if (n < 0xFB && n < r->len - r->pos) {
+            const uint8_t *s = r->p + r->pos + 1;
+            r->pos += n + 1;
+            *len = n;
+            if (is_null)
+                *is_null = 0;
+            return s;
+        }
+    }
+    return dj__rd_lenenc_str_general(r, len, is_null);
+}
 /* NUL-terminated string; the NUL is consumed but not counted. Missing NUL = bad,
  * unless to_end is set, which accepts the end of the packet as terminator. */
 const uint8_t *dj__rd_nul_str(dj__reader *r, size_t *len, int to_end);

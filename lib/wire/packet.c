@@ -12,6 +12,8 @@ void dj__packet_header(uint8_t hdr[DJ__PACKET_HEADER], size_t len, uint8_t seq)
 int dj__packet_extract(uint8_t *buf, size_t len, uint8_t *seq, size_t max_payload,
                        dj__packet *out, size_t *need, dj_error *err)
 {
+    if (dj__packet_take_simple(buf, len, seq, max_payload, out))
+        return DJ__PACKET_READY;
     /* First pass: walk the headers without touching anything, so an incomplete
      * packet can be retried after more bytes arrive. */
     size_t pos = 0, total = 0, fragments = 0;

@@ -44,6 +44,30 @@ enum dj__extract_result {
 int dj__packet_extract(uint8_t *buf, size_t len, uint8_t *seq, size_t max_payload,
                        dj__packet *out, size_t *need, dj_error *err);
 
+/*
+ * The common case of dj__packet_extract, inline for the receive loop: when
+ * buf starts with one whole fragment that is a complete payload (not empty,
+ * shorter than a full fragment, within max_payload) with the expected id,
+ * fills *out, advances *seq and returns 1. Otherwise returns 0 and changes
+ * nothing; dj__packet_extract then handles (or refuses) the packet.
+ */
+static inline int dj__packet_take_simple(uint8_t *buf, size_t len, uint8_t *seq,
+                                         size_t max_payload, dj__packet *out)
+{
+    if (len < DJ__PACKET_HEADER || buf[3] != *seq)
+        return 0;
+    size_t flen = (size_t)buf[0] | ((size_t)buf[1] << 8) | ((size_t)buf[2] << 16);
+    if (flen == 0 || flen >= DJ__PACKET_MAX_FRAGMENT || flen > max_payload ||
+        flen > len - DJ__PACKET_HEADER)
+        return 0;
+    out->payload = buf + DJ__PACKET_HEADER;
+    out->len = flen;
+    out->consumed = DJ__PACKET_HEADER + flen;
+    out->seq = *seq;
+    *seq = (uint8_t)(*seq + 1);
+    return 1;
+}
+
 /* Writes a fragment header. */
 void dj__packet_header(uint8_t hdr[DJ__PACKET_HEADER], size_t len, uint8_t seq);
 

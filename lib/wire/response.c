@@ -8,11 +8,12 @@ int dj__ok_parse(const uint8_t *p, size_t len, dj__ok *ok, dj_error *err)
     dj__rd_u8(&r);
     ok->affected_rows = dj__rd_lenenc(&r, NULL);
     ok->last_insert_id = dj__rd_lenenc(&r, NULL);
-    ok->status = dj__rd_u16(&r);
-    ok->warnings = dj__rd_u16(&r);
-    /* Info and session-state data may follow; nothing here needs them. */
-    if (r.bad)
+    if (r.bad || dj__reader_left(&r) < 4)
         return dj__err(err, DJ_EPROTO, "malformed OK packet (%zu bytes)", len);
+    const uint8_t *f = r.p + r.pos;
+    ok->status = (uint16_t)(f[0] | (f[1] << 8));
+    ok->warnings = (uint16_t)(f[2] | (f[3] << 8));
+    /* Info and session-state data may follow; nothing here needs them. */
     return 0;
 }
 
@@ -56,49 +57,120 @@ int dj__is_terminator(const uint8_t *p, size_t len, int deprecate_eof)
     return deprecate_eof ? len < 0xFFFFFFu : len < 9;
 }
 
-int dj__coldef_parse(const uint8_t *p, size_t len, dj__coldef *c, dj_error *err)
+/* A value whose length prefix is not a single byte (first >= 0xFB): NULL,
+ * or a 2-, 3- or 8-byte length. Returns the position after the value, or
+ * NULL when the row is cut short or the prefix is invalid. */
+DJ__NOINLINE static const uint8_t *row_long_value(const uint8_t *p, const uint8_t *end,
+                                                  unsigned first, dj_value *v)
 {
-    dj__reader r;
-    dj__reader_init(&r, p, len);
-    size_t catalog_len;
-    dj__rd_lenenc_str(&r, &catalog_len, NULL);
-    c->schema = dj__rd_lenenc_str(&r, &c->schema_len, NULL);
-    c->table = dj__rd_lenenc_str(&r, &c->table_len, NULL);
-    c->org_table = dj__rd_lenenc_str(&r, &c->org_table_len, NULL);
-    c->name = dj__rd_lenenc_str(&r, &c->name_len, NULL);
-    c->org_name = dj__rd_lenenc_str(&r, &c->org_name_len, NULL);
-    uint64_t fixed = dj__rd_lenenc(&r, NULL);
-    /* The fixed-length block (12 bytes: the fields below and 2 filler bytes)
-     * must be there whole; a definition cut inside it is not repaired. */
-    if (!r.bad && (fixed < 10 || fixed > dj__reader_left(&r)))
-        r.bad = 1;
-    c->charset = dj__rd_u16(&r);
-    c->length = dj__rd_u32(&r);
-    c->type = dj__rd_u8(&r);
-    c->flags = dj__rd_u16(&r);
-    c->decimals = dj__rd_u8(&r);
-    if (r.bad)
-        return dj__err(err, DJ_EPROTO, "malformed column definition (%zu bytes)", len);
-    return 0;
+    if (first == 0xFB) {
+        v->ptr = NULL;
+        v->len = 0;
+        return p;
+    }
+    if (first == 0xFF)
+        return NULL;
+    unsigned n = first == 0xFC ? 2 : first == 0xFD ? 3 : 8;
+    if ((size_t)(end - p) < n)
+        return NULL;
+    uint64_t len = 0;
+    for (unsigned i = 0; i < n; i++)
+        len |= (uint64_t)p[i] << (8 * i);
+    p += n;
+    if (len > (size_t)(end - p))
+        return NULL;
+    v->ptr = (const char *)p;
+    v->len = (size_t)len;
+    return p + len;
 }
 
+/* Takes the length-encoded string at *p (NULL is not allowed here); 0 when it
+ * is invalid or runs past end. */
+static inline int lenenc_str_at(const uint8_t **p, const uint8_t *end, const uint8_t **s,
+                                size_t *n)
+{
+    if (*p == end)
+        return 0;
+    unsigned first = *(*p)++;
+    if (first < 0xFB) {
+        if (first > (size_t)(end - *p))
+            return 0;
+        *s = *p;
+        *n = first;
+        *p += first;
+        return 1;
+    }
+    dj_value v;
+    const uint8_t *next = first == 0xFB ? NULL : row_long_value(*p, end, first, &v);
+    if (!next)
+        return 0;
+    *s = (const uint8_t *)v.ptr;
+    *n = v.len;
+    *p = next;
+    return 1;
+}
+
+/* Decoded for every column of every result set, so the six strings are taken
+ * with a plain pointer; the fixed-length tail goes through the reader. */
+int dj__coldef_parse(const uint8_t *p, size_t len, dj__coldef *c, dj_error *err)
+{
+    const uint8_t *end = p + len, *catalog;
+    size_t catalog_len;
+    if (!lenenc_str_at(&p, end, &catalog, &catalog_len) ||
+        !lenenc_str_at(&p, end, &c->schema, &c->schema_len) ||
+        !lenenc_str_at(&p, end, &c->table, &c->table_len) ||
+        !lenenc_str_at(&p, end, &c->org_table, &c->org_table_len) ||
+        !lenenc_str_at(&p, end, &c->name, &c->name_len) ||
+        !lenenc_str_at(&p, end, &c->org_name, &c->org_name_len))
+        goto malformed;
+    /* The length of the fixed fields (at least the 10 bytes read here), then
+     * charset (2), column length (4), type, flags (2), decimals. The block
+     * (with its 2 filler bytes) must be there whole: a definition cut inside
+     * it is not repaired. */
+    dj__reader r;
+    dj__reader_init(&r, p, (size_t)(end - p));
+    uint64_t fixed = dj__rd_lenenc(&r, NULL);
+    if (r.bad || fixed < 10 || fixed > dj__reader_left(&r))
+        goto malformed;
+    const uint8_t *f = r.p + r.pos;
+    c->charset = (uint16_t)(f[0] | (f[1] << 8));
+    c->length = (uint32_t)f[2] | ((uint32_t)f[3] << 8) | ((uint32_t)f[4] << 16) |
+                ((uint32_t)f[5] << 24);
+    c->type = f[6];
+    c->flags = (uint16_t)(f[7] | (f[8] << 8));
+    c->decimals = f[9];
+    return 0;
+malformed:
+    return dj__err(err, DJ_EPROTO, "malformed column definition (%zu bytes)", len);
+}
+
+/* The hottest loop of a streamed result, so it walks the row with a plain
+ * pointer instead of the generic reader: every value is one length prefix
+ * (1 byte below 0xFB, else see row_long_value) and its bytes, each checked
+ * against the end of the packet. */
 int dj__text_row_parse(const uint8_t *p, size_t len, unsigned ncols, dj_value *values,
                        dj_error *err)
 {
-    dj__reader r;
-    dj__reader_init(&r, p, len);
-    for (unsigned i = 0; i < ncols; i++) {
-        int is_null;
-        size_t vlen;
-        const uint8_t *v = dj__rd_lenenc_str(&r, &vlen, &is_null);
-        if (r.bad)
-            return dj__err(err, DJ_EPROTO, "malformed row: value %u of %u is cut short",
-                           i + 1, ncols);
-        /* An empty value has no bytes but must stay distinct from NULL. */
-        values[i].ptr = is_null ? NULL : (v ? (const char *)v : "");
-        values[i].len = vlen;
+    const uint8_t *end = p + len;
+    unsigned i;
+    for (i = 0; i < ncols; i++) {
+        if (p == end)
+            goto short_row;
+        unsigned first = *p++;
+        if (first < 0xFB && first <= (size_t)(end - p)) {
+            /* An empty value points at its (empty) place, distinct from NULL. */
+            values[i].ptr = (const char *)p;
+            values[i].len = first;
+            p += first;
+            continue;
+        }
+        p = first < 0xFB ? NULL : row_long_value(p, end, first, &values[i]);
+        if (!p)
+            goto short_row;
     }
-    if (dj__reader_left(&r) != 0)
+    if (p != end)
         return dj__err(err, DJ_EPROTO, "malformed row: more values than the %u columns", ncols);
     return 0;
+short_row:
+    return dj__err(err, DJ_EPROTO, "malformed row: value %u of %u is cut short", i + 1, ncols);
 }

@@ -202,6 +202,22 @@ Test(escape_injection, every_byte_value_round_trips_in_both_modes)
     expect_safe_round_trip(all, sizeof all, 1);
 }
 
+/* The escaper works on blocks of eight bytes: a special byte at every offset
+ * of inputs of every length up to three blocks must still round-trip. */
+Test(escape_injection, special_byte_at_every_offset_and_length_round_trips)
+{
+    static const char specials[] = {'\0', '\n', '\r', 0x1A, '\\', '\'', '"'};
+    char buf[25];
+    for (size_t len = 1; len <= sizeof buf; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof specials; k++) {
+                memset(buf, 'a', len);
+                buf[at] = specials[k];
+                expect_safe_round_trip(buf, len, 0);
+                expect_safe_round_trip(buf, len, 1);
+            }
+}
+
 Test(escape_injection, trailing_backslash_cannot_eat_the_closing_quote)
 {
     expect_safe_round_trip("abc\\", 4, 0);
