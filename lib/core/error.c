@@ -89,6 +89,7 @@ const char *dj_strerror(int code)
     case DJ_ENAME: return "invalid name";
     case DJ_EABORTED: return "aborted";
     case DJ_ESYSTEM: return "system error";
+    case DJ_EOUTCOME_UNKNOWN: return "outcome unknown";
     default: return "unknown error";
     }
 }
