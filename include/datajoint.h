@@ -421,9 +421,11 @@ DJ_API int dj_in_transaction(const dj_conn *conn);
 /*
  * DataJoint's query rule: runs the statement like dj_exec, and if the
  * connection was lost (2006, 2013, 4031, broken socket) and reconnect is on:
- * outside a transaction it reconnects and retries once; inside one it
- * reconnects and reports DJ_ETRANSACTION ("connection lost during a
- * transaction").
+ * outside a transaction it reconnects (to the next host of a list) and
+ * retries once; inside one it reconnects and reports DJ_ETRANSACTION
+ * ("connection lost during a transaction"). A statement that may change data
+ * and was cut while running is not retried: DJ_EOUTCOME_UNKNOWN (see
+ * dj_exec_flags; reads and SET are retried).
  */
 DJ_API int dj_exec_retry(dj_conn *conn, const char *sql, dj_result_info *info, dj_error *err);
 /* The same for dj_query_value. */

@@ -243,12 +243,13 @@ static int closed_while_idle(dj_conn *c)
     return 1;
 }
 
-static int lost_in_transaction(dj_conn *c, unsigned flags, dj_error *e)
+static int lost_in_transaction(dj_conn *c, unsigned flags, int cls, dj_error *e)
 {
     /* Nothing to undo on the new session; the ROLLBACK mirrors DataJoint. */
     dj_exec(c, "ROLLBACK", NULL, NULL);
     c->in_transaction = 0;
-    if (flags & DJ__EXEC_COMMIT) {
+    /* A COMMIT that never reached the server committed nothing: lost. */
+    if ((flags & DJ__EXEC_COMMIT) && cls == FAIL_UNKNOWN) {
         dj__err(e, DJ_EOUTCOME_UNKNOWN, "Connection was lost during COMMIT: the transaction "
                                         "may or may not have been committed.");
         e->kind = DJ_KIND_LOST_CONNECTION;
@@ -304,7 +305,7 @@ int dj__failover_run(dj_conn *c, unsigned flags, dj__retry_fn fn, void *ud, dj_e
         if (strcmp(old_peer, c->peer) != 0)
             dj__log(c, DJ_LOG_WARNING, "failover from %s to %s after: %s", old_peer, c->peer, why);
         if (was_in_transaction)
-            return lost_in_transaction(c, flags, e);
+            return lost_in_transaction(c, flags, cls, e);
         if (cls == FAIL_UNKNOWN && !(flags & DJ_EXEC_IDEMPOTENT)) {
             dj__err(e, DJ_EOUTCOME_UNKNOWN,
                     "the connection to %s failed during a statement that may change data "
@@ -325,6 +326,9 @@ static int is_repeatable(const char *sql)
                                         "EXPLAIN", "USE"};
     while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
         sql++;
+    /* SET STATEMENT ... FOR <statement> is whatever its statement is. */
+    if (strncasecmp(sql, "SET STATEMENT", 13) == 0)
+        return 0;
     for (size_t i = 0; i < DJ__ARRAY_LEN(words); i++) {
         size_t n = strlen(words[i]);
         if (strncasecmp(sql, words[i], n) == 0 &&
