@@ -597,6 +597,18 @@ DJ_API int dj_exec_flags(dj_conn *conn, const char *sql, unsigned flags, dj_resu
 /* The same for dj_query_value. */
 DJ_API int dj_query_value_flags(dj_conn *conn, const char *sql, unsigned flags, char *out,
                                 size_t outsize, int *is_null, dj_error *err);
+/* The body of a transaction for dj_transaction_run. */
+typedef int (*dj_transaction_fn)(dj_conn *conn, void *ud, dj_error *err);
+/*
+ * Starts a transaction, runs fn and commits. When the transaction fails with
+ * 1213 (deadlock, or a Galera certification conflict at COMMIT) it is rolled
+ * back and run again from the start, up to 3 more times after jittered
+ * pauses; fn must therefore be safe to run again. A negative return of fn
+ * cancels the transaction and is returned. Failover rules as for the
+ * transaction calls: a lost connection is DJ_ETRANSACTION, or
+ * DJ_EOUTCOME_UNKNOWN during COMMIT.
+ */
+DJ_API int dj_transaction_run(dj_conn *conn, dj_transaction_fn fn, void *ud, dj_error *err);
 /* 1 when the current server is a Galera node (wsrep_on=ON). */
 DJ_API int dj_server_is_galera(const dj_conn *conn);
 /* Index in the host list of the current (or last good) host, from 0. */

@@ -317,6 +317,38 @@ int dj__failover_run(dj_conn *c, unsigned flags, dj__retry_fn fn, void *ud, dj_e
     }
 }
 
+static int is_conflict(int rc, const dj_error *e)
+{
+    return rc == DJ_ESERVER && e->server_errno == 1213;
+}
+
+int dj_transaction_run(dj_conn *c, dj_transaction_fn fn, void *ud, dj_error *err)
+{
+    dj_error local;
+    dj_error *e = err ? err : &local;
+    if (!c || !fn)
+        return dj__err(err, DJ_EINVAL, "dj_transaction_run: conn and fn are required");
+    for (unsigned attempt = 0;; attempt++) {
+        int rc = dj_transaction_start(c, e);
+        if (rc)
+            return rc;
+        rc = fn(c, ud, e);
+        if (rc >= 0)
+            rc = dj_transaction_commit(c, e);
+        else if (dj_in_transaction(c))
+            dj_transaction_cancel(c, NULL);
+        if (rc >= 0 || !is_conflict(rc, e) || attempt >= DJ__DEADLOCK_RETRIES)
+            return rc;
+        /* The server rolled the transaction back; make sure the session
+         * agrees before running it again. */
+        if (dj_in_transaction(c))
+            dj_transaction_cancel(c, NULL);
+        dj__log(c, DJ_LOG_INFO, "transaction rolled back by %u, running it again: %s",
+                e->server_errno, e->message);
+        jittered_sleep(c, DJ__DEADLOCK_BACKOFF_MS << (attempt + 1));
+    }
+}
+
 /* ---- statements ---- */
 
 /* Reads and session settings may run twice: the first keyword says so. */

@@ -326,6 +326,51 @@ Test(cluster, a_transaction_cut_by_failover_is_reported_lost)
     dj_close(c);
 }
 
+/* The body of a transaction that, on its first run, lets a write through
+ * another node commit to the same row first: Galera then refuses this
+ * transaction's COMMIT with 1213 (certification conflict). */
+typedef struct conflict {
+    dj_conn *other;
+    const char *schema;
+    unsigned runs;
+} conflict;
+
+static int bump_row(dj_conn *c, void *ud, dj_error *err)
+{
+    conflict *k = ud;
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE `%s`.t SET v = v + 1 WHERE id = 1", k->schema);
+    int rc = dj_exec(c, sql, NULL, err);
+    if (rc == 0 && k->runs++ == 0) {
+        snprintf(sql, sizeof sql, "UPDATE `%s`.t SET v = v + 100 WHERE id = 1", k->schema);
+        exec_ok(k->other, sql);
+    }
+    return rc;
+}
+
+Test(cluster, a_transaction_refused_with_1213_is_run_again)
+{
+    dj_conn *one = connect_node(1), *two = connect_node(2);
+    char name[64], sql[160];
+    unique_name(name, sizeof name, "cert");
+    create_schema(one, name);
+    snprintf(sql, sizeof sql, "CREATE TABLE `%s`.t (id INT PRIMARY KEY, v INT)", name);
+    exec_ok(one, sql);
+    snprintf(sql, sizeof sql, "INSERT INTO `%s`.t VALUES (1, 0)", name);
+    exec_ok(one, sql);
+    conflict k = {.other = two, .schema = name};
+    dj_error err;
+    int rc = dj_transaction_run(one, bump_row, &k, &err);
+    cr_assert_eq(rc, 0, "%d %s", rc, err.message);
+    cr_assert_eq(k.runs, 2u, "the conflicting first run was repeated once");
+    snprintf(sql, sizeof sql, "SELECT v FROM `%s`.t WHERE id = 1", name);
+    cr_assert_eq(count_of(one, sql), 101ul, "the other node's +100 and one +1");
+    snprintf(sql, sizeof sql, "DROP DATABASE `%.64s`", name);
+    exec_ok(one, sql);
+    dj_close(one);
+    dj_close(two);
+}
+
 /* ------------------------------------------------------------------ crashes */
 
 /* One step of a loop that runs through a crash (asserts on failure). */
