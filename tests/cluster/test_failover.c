@@ -166,12 +166,12 @@ static void *kill_later(void *arg)
 {
     killer *k = arg;
     usleep(k->delay_ms * 1000u);
-    k->at = now_s();
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "'%s' kill '%s' %d", getenv("DJ_CLUSTER_SCRIPT"),
              getenv("DJ_CLUSTER_ROOT"), k->node);
-    if (system(cmd) != 0)
-        k->at = -1;
+    int rc = system(cmd);
+    /* The moment SIGKILL has been sent (the script returns right after). */
+    k->at = rc == 0 ? now_s() : -1;
     return NULL;
 }
 
@@ -394,47 +394,60 @@ typedef void (*loop_step)(dj_conn *c, unsigned i, void *ud);
 
 /* Runs step 0, 1, ... on c while node1 (the node in use) is killed with
  * SIGKILL delay_ms in, until 2 s after the kill or max steps. Checks that
- * the connection moved away and that no step took 10 s; returns the number
- * of steps. */
+ * the connection moved away and that the rig worked again within 10 s of
+ * the kill: no step waited longer than that after the kill (the step that
+ * meets the dead node waits for the failover and for the survivors to evict
+ * it). Returns the number of steps. */
 static unsigned loop_through_crash(dj_conn *c, unsigned delay_ms, unsigned max, loop_step step,
                                    void *ud, const char *what)
 {
     cr_assert_eq(peer_port(c), node_port(1));
     killer k;
     start_killer(&k, 1, delay_ms);
-    double slowest = 0, end = 0;
+    double slowest = 0, end = 0, recovered = 0;
     unsigned n = 0;
     while (n < max) {
         double t0 = now_s();
         step(c, n, ud);
-        double took = now_s() - t0;
-        if (took > 0.5)
-            fprintf(stderr, "%s: step %u took %.2f s, now on %s\n", what, n, took, dj_peer(c));
-        slowest = took > slowest ? took : slowest;
+        double t1 = now_s();
+        if (t1 - t0 > 0.5)
+            fprintf(stderr, "%s: step %u took %.2f s, now on %s\n", what, n, t1 - t0,
+                    dj_peer(c));
+        slowest = t1 - t0 > slowest ? t1 - t0 : slowest;
         n++;
+        /* The longest time after the kill that one step waited. */
+        double stalled = t1 - (t0 > k.at ? t0 : k.at);
+        if (k.at > 0 && t1 > k.at && stalled > recovered)
+            recovered = stalled;
         if (k.at != 0 && end == 0)
             end = now_s() + 2.0;
-        if (end != 0 && now_s() > end)
+        if (end != 0 && now_s() > end && recovered != 0)
             break;
     }
     pthread_join(k.thread, NULL);
     cr_assert_gt(k.at, 0, "killing node1 failed");
     cr_assert_neq(peer_port(c), node_port(1), "still on node1 after it was killed");
-    cr_assert_lt(slowest, 10.0, "%s: one step took %.1f s", what, slowest);
-    fprintf(stderr, "kill -9 during %s: %u steps, slowest %.2f s (the failover)\n", what, n,
-            slowest);
+    cr_assert_gt(recovered, 0, "no step ended after the kill");
+    cr_assert_lt(recovered, 10.0, "%s: working again only %.1f s after the kill", what,
+                 recovered);
+    fprintf(stderr, "kill -9 during %s: %u steps, working again %.2f s after the kill "
+                    "(slowest step %.2f s)\n", what, n, recovered, slowest);
     return n;
 }
 
-#define MAX_SCHEMAS 400
+#define MAX_SCHEMAS 2000
 typedef char schema_names[MAX_SCHEMAS][64];
 
 static void create_and_check(dj_conn *c, unsigned i, void *ud)
 {
     char *name = (*(schema_names *)ud)[i];
     unique_name(name, 64, "k9s");
+    double t0 = now_s();
     create_schema(c, name);
+    double t1 = now_s();
     cr_assert_eq(schema_exists(c, name), 1, "%s missing right after creation", name);
+    if (now_s() - t0 > 0.5)
+        fprintf(stderr, "step %u: create %.2f s, check %.2f s\n", i, t1 - t0, now_s() - t1);
 }
 
 Test(cluster, kill9_during_schema_create_and_check_loop_fails_over_within_10s)
