@@ -75,7 +75,10 @@ enum dj_status {
     DJ_ETRANSACTION = -16,    /* transaction misuse, or transaction lost with the connection */
     DJ_ENAME = -17,           /* invalid schema, table or class name */
     DJ_EABORTED = -18,        /* the caller's callback declined (e.g. drop not confirmed) */
-    DJ_ESYSTEM = -19          /* an operating-system call failed (errno in os_errno) */
+    DJ_ESYSTEM = -19,         /* an operating-system call failed (errno in os_errno) */
+    DJ_EOUTCOME_UNKNOWN = -20 /* the connection failed during a write or COMMIT: it may or may
+                                 not have been applied; the library reconnected (failover) but
+                                 did not replay it (see docs/cluster.md) */
 };
 
 /* DataJoint's error classes, mapped from server errnos as datajoint-python does. */
@@ -195,6 +198,20 @@ typedef struct dj_config {
     const dj_allocator *allocator;   /* NULL = malloc */
     dj_log_fn log_fn;                /* NULL = notices are dropped */
     void *log_ud;
+    /* Multi-host failover (docs/cluster.md). */
+    unsigned failover_deadline_ms;   /* database.failover_deadline: with a host list, keep
+                                        retrying passes over the hosts (exponential backoff
+                                        with jitter) until this much time has passed;
+                                        default 30 s, 0 = one pass only */
+    int require_synced;              /* database.require_synced: on Galera also require
+                                        wsrep_local_state_comment=Synced (default off) */
+    unsigned wsrep_sync_wait;        /* database.wsrep_sync_wait: session wsrep_sync_wait set on
+                                        every Galera connection (1 = causal reads); 0 = leave
+                                        the server's setting */
+    int causal_schema_checks;        /* database.causal_schema_checks: schema existence checks
+                                        wait for the cluster to catch up (wsrep_sync_wait=1
+                                        for that statement); default on */
+    char time_zone[64];              /* connection.time_zone: session time_zone, "" = server's */
 } dj_config;
 
 /* Fills DataJoint's defaults: localhost:3306, root, no password, TLS preferred
@@ -404,9 +421,11 @@ DJ_API int dj_in_transaction(const dj_conn *conn);
 /*
  * DataJoint's query rule: runs the statement like dj_exec, and if the
  * connection was lost (2006, 2013, 4031, broken socket) and reconnect is on:
- * outside a transaction it reconnects and retries once; inside one it
- * reconnects and reports DJ_ETRANSACTION ("connection lost during a
- * transaction").
+ * outside a transaction it reconnects (to the next host of a list) and
+ * retries once; inside one it reconnects and reports DJ_ETRANSACTION
+ * ("connection lost during a transaction"). A statement that may change data
+ * and was cut while running is not retried: DJ_EOUTCOME_UNKNOWN (see
+ * dj_exec_flags; reads and SET are retried).
  */
 DJ_API int dj_exec_retry(dj_conn *conn, const char *sql, dj_result_info *info, dj_error *err);
 /* The same for dj_query_value. */
@@ -848,6 +867,58 @@ DJ_API int dj_insert(dj_conn *conn, const char *db, const char *table, const cha
 DJ_API int dj_fetch(dj_conn *conn, const char *db, const char *table, const char *const *attrs,
                     unsigned nattrs, const char *where_sql, const dj_param *params,
                     unsigned nparams, dj_result **out, dj_error *err);
+/* Multi-host failover and Galera (docs/cluster.md)                           */
+
+#define DJ_DEFAULT_FAILOVER_DEADLINE_MS 30000u
+
+/* Flags for dj_exec_flags / dj_query_value_flags. */
+enum dj_exec_flag {
+    /* Running the statement twice has the same effect as once (CREATE ... IF NOT
+     * EXISTS, a read): after a connection failure it is replayed on the next
+     * host instead of being reported as DJ_EOUTCOME_UNKNOWN. */
+    DJ_EXEC_IDEMPOTENT = 1u << 0,
+    /* On Galera, the statement first waits until the node has applied every
+     * write the cluster committed before it (wsrep_sync_wait=1 for this
+     * statement): read-your-writes across nodes. No effect elsewhere. */
+    DJ_EXEC_CAUSAL = 1u << 1
+};
+
+/*
+ * dj_exec_retry with failover rules: a "next host" failure (connection lost,
+ * 1047, 1053, 1927, 1040, 1180) reconnects to the next host of the list;
+ * the statement is then replayed when it is known not to have run (1047) or
+ * is idempotent (DJ_EXEC_IDEMPOTENT, or a SELECT/SHOW/SET), else the call
+ * returns DJ_EOUTCOME_UNKNOWN. Inside a transaction any failover is
+ * DJ_ETRANSACTION ("transaction lost"). A 1213 deadlock/certification failure
+ * outside a transaction is retried up to 3 times with jittered backoff.
+ */
+DJ_API int dj_exec_flags(dj_conn *conn, const char *sql, unsigned flags, dj_result_info *info,
+                         dj_error *err);
+/* The same for dj_query_value. */
+DJ_API int dj_query_value_flags(dj_conn *conn, const char *sql, unsigned flags, char *out,
+                                size_t outsize, int *is_null, dj_error *err);
+/* The body of a transaction for dj_transaction_run. */
+typedef int (*dj_transaction_fn)(dj_conn *conn, void *ud, dj_error *err);
+/*
+ * Starts a transaction, runs fn and commits. When the transaction fails with
+ * 1213 (deadlock, or a Galera certification conflict at COMMIT) it is rolled
+ * back and run again from the start, up to 3 more times after jittered
+ * pauses; fn must therefore be safe to run again. A negative return of fn
+ * cancels the transaction and is returned. Failover rules as for the
+ * transaction calls: a lost connection is DJ_ETRANSACTION, or
+ * DJ_EOUTCOME_UNKNOWN during COMMIT.
+ */
+DJ_API int dj_transaction_run(dj_conn *conn, dj_transaction_fn fn, void *ud, dj_error *err);
+/* 1 when the current server is a Galera node (wsrep_on=ON). */
+DJ_API int dj_server_is_galera(const dj_conn *conn);
+/* Index in the host list of the current (or last good) host, from 0. */
+DJ_API unsigned dj_host_index(const dj_conn *conn);
+/* Sets the session time zone and remembers it, so a reconnect or failover
+ * restores it ("+00:00", "SYSTEM", "Europe/Berlin"; "" = leave the server's). */
+DJ_API int dj_set_time_zone(dj_conn *conn, const char *time_zone, dj_error *err);
+/* Sets the session wsrep_sync_wait (0..15) on a Galera node and remembers it
+ * for reconnects; on other servers it is only remembered. */
+DJ_API int dj_set_wsrep_sync_wait(dj_conn *conn, unsigned value, dj_error *err);
 
 #ifdef __cplusplus
 }

@@ -94,6 +94,15 @@ struct dj_conn {
     size_t server_max_packet;  /* @@max_allowed_packet, 0 if unknown */
     uint64_t generation;       /* counts sessions: prepared statements of older ones are gone */
 
+    /* failover (failover.c) */
+    unsigned host_index;       /* entry of cfg.host in use, or last good: searches start here */
+    unsigned host_count;       /* entries in cfg.host */
+    int is_galera;             /* wsrep_on=ON on the current server */
+    uint64_t jitter_state;     /* backoff jitter */
+    uint64_t generation;       /* bumped by every successful (re)connect: server-side state
+                                  such as prepared statement ids is valid only for the
+                                  generation it was made in */
+
     dj_result result;
 };
 
@@ -141,6 +150,8 @@ void dj__io_free(dj_conn *c);
 
 /* ---- connect.c ---- */
 int dj__conn_open(dj_conn *c, dj_error *err);
+/* Transport, handshake and session setup with one host of the list. */
+int dj__open_host(dj_conn *c, const char *host, unsigned port, dj_error *err);
 
 /* ---- session.c ---- */
 int dj__session_setup(dj_conn *c, dj_error *err);
@@ -169,8 +180,31 @@ void dj__result_adopt_stmt(dj_result *r, dj_stmt *stmt);
 /* ---- transaction.c ---- */
 typedef int (*dj__retry_fn)(dj_conn *c, void *ud, dj_error *err);
 /* Runs fn under DataJoint's reconnect rule (see dj_exec_retry); fn must be
- * safe to run again from the start. */
+ * safe to run again from the start (it is treated as idempotent). */
 int dj__with_retry(dj_conn *c, dj__retry_fn fn, void *ud, dj_error *err);
+
+/* ---- failover.c ---- */
+/* Internal dj_exec_flags flag: the statement is COMMIT, so a connection lost
+ * during it leaves the transaction's outcome unknown rather than lost. */
+#define DJ__EXEC_COMMIT (1u << 16)
+/* Values read by the session setup's readiness probe ("" when absent). */
+typedef struct dj__galera_probe {
+    char wsrep_on[8];
+    char wsrep_ready[8];
+    char state[32];
+} dj__galera_probe;
+/* Connects to the host list: sticky start, backoff between passes, deadline. */
+int dj__hosts_connect(dj_conn *c, dj_error *err);
+/* Whether a connect failure lets the next host of the list help. */
+int dj__failover_next_host_error(int rc, const dj_error *err);
+/* Records whether the server is Galera and refuses a node that is not ready
+ * (connection dropped, DJ_ECONNECT); applies cfg.wsrep_sync_wait. */
+int dj__galera_accept(dj_conn *c, const dj__galera_probe *p, dj_error *err);
+/* Runs fn under the failover rules (see dj_exec_flags) with DJ_EXEC_* flags. */
+int dj__failover_run(dj_conn *c, unsigned flags, dj__retry_fn fn, void *ud, dj_error *err);
+/* dj_exec_flags that also accepts internal flags (DJ__EXEC_COMMIT). */
+int dj__exec_flags(dj_conn *c, const char *sql, unsigned flags, dj_result_info *info,
+                   dj_error *err);
 /* Sends a notice to the connection's log callback, if any. */
 void dj__log(const dj_conn *c, dj_log_level level, const char *fmt, ...) DJ__PRINTF(3, 4);
 

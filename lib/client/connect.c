@@ -307,14 +307,9 @@ static int handshake(dj_conn *c, const char *host, dj_error *err)
     return 0;
 }
 
-/* Whether the next host of the list may still help after this failure. */
-static int try_next_host(int rc)
-{
-    return rc == DJ_ECONNECT || rc == DJ_ETIMEOUT || rc == DJ_ELOST;
-}
-
-/* One host of the list: transport, then handshake. */
-static int open_host(dj_conn *c, const char *host, unsigned port, dj_error *err)
+/* One host of the list: transport, handshake, then the session setup with
+ * its readiness probe. */
+int dj__open_host(dj_conn *c, const char *host, unsigned port, dj_error *err)
 {
     int rc;
     if (c->cfg.unix_socket[0]) {
@@ -330,10 +325,12 @@ static int open_host(dj_conn *c, const char *host, unsigned port, dj_error *err)
         return rc;
     c->state = DJ__CONN_READY;
     rc = handshake(c, host, err);
+    if (rc == 0)
+        rc = dj__session_setup(c, err);
     if (rc) {
         /* Such a failure ("timed out waiting for the server to send data")
          * is one entry of a host list's report: say which server it was. */
-        if (try_next_host(rc))
+        if (dj__failover_next_host_error(rc, err) && err && !strstr(err->message, c->peer))
             dj__err_prefix(err, "server at %s", c->peer);
         dj__conn_drop(c);
     }
@@ -346,6 +343,7 @@ int dj__conn_open(dj_conn *c, dj_error *err)
     c->seq = 0;
     c->compress = 0;
     c->in_transaction = 0;
+    c->is_galera = 0;
     c->max_packet = c->cfg.max_packet ? c->cfg.max_packet : DJ_DEFAULT_MAX_PACKET;
     if (c->cfg.tls_mode != DJ_TLS_DISABLED && !(dj_features() & DJ_FEATURE_TLS))
         return dj__err(err, DJ_EUNSUPPORTED, "TLS mode %s needs TLS, which is not compiled in "
@@ -354,39 +352,7 @@ int dj__conn_open(dj_conn *c, dj_error *err)
     if (c->cfg.compress && !(dj_features() & DJ_FEATURE_COMPRESSION))
         return dj__err(err, DJ_EUNSUPPORTED,
                        "protocol compression is not compiled in (configure --with-zlib)");
-
-    char failures[DJ_ERROR_MESSAGE_MAX] = "";
-    const char *list = c->cfg.host[0] ? c->cfg.host : "localhost";
-    int rc = DJ_ECONNECT, hosts = 0;
-    for (const char *p = list; *p;) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        char host[DJ_HOST_MAX];
-        unsigned port;
-        rc = dj__parse_host_port(p, len, host, sizeof host, &port, c->cfg.port, err);
-        if (rc)
-            break;
-        hosts++;
-        /* Each host gets the whole timeout: one that hangs must not use up
-         * the time of the hosts listed after it. */
-        c->connect_deadline = dj__deadline(c->cfg.connect_timeout_ms);
-        rc = open_host(c, host, port, err);
-        if (rc == 0 || !try_next_host(rc) || c->cfg.unix_socket[0])
-            break;
-        size_t used = strlen(failures);
-        dj__snprintf(failures + used, sizeof failures - used, "%s%s",
-                     used ? "; " : "", err ? err->message : "failed");
-        p = end ? end + 1 : p + len;
-    }
-    c->connect_deadline = 0;
-    if (rc == 0)
-        return dj__session_setup(c, err);
-    if (hosts > 1 && try_next_host(rc) && err) {
-        int os = err->os_errno;
-        dj__err(err, rc, "no server of %d reachable: %s", hosts, failures);
-        err->os_errno = os;
-    }
-    return rc;
+    return dj__hosts_connect(c, err);
 }
 
 int dj_connect(dj_conn **out, const dj_config *cfg, dj_error *err)

@@ -91,6 +91,7 @@ const char *dj_strerror(int code)
     case DJ_ESYSTEM: return "system error";
     case DJ_EDEFINITION: return "invalid table definition";
     case DJ_ETABLE_MISSING: return "table is not defined";
+    case DJ_EOUTCOME_UNKNOWN: return "outcome unknown";
     default: return "unknown error";
     }
 }

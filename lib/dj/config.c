@@ -29,7 +29,8 @@ typedef enum value_type {
     V_TLS,      /* dj_tls_mode */
     V_SECONDS,  /* unsigned milliseconds, written as seconds with up to 3 decimals */
     V_BYTES,    /* size_t, with an optional K/M/G suffix */
-    V_LOGLEVEL  /* dj_log_level */
+    V_LOGLEVEL, /* dj_log_level */
+    V_UINT      /* unsigned, decimal */
 } value_type;
 
 /* The one list of keys: name, type, and the dj_config field it lands in. */
@@ -57,6 +58,11 @@ typedef enum value_type {
     X("database.max_packet", V_BYTES, max_packet)                   \
     X("connection.init_function", V_TEXT, init_command)             \
     X("connection.charset", V_TEXT, charset)                        \
+    X("connection.time_zone", V_TEXT, time_zone)                    \
+    X("database.failover_deadline", V_SECONDS, failover_deadline_ms) \
+    X("database.require_synced", V_BOOL, require_synced)            \
+    X("database.wsrep_sync_wait", V_UINT, wsrep_sync_wait)          \
+    X("database.causal_schema_checks", V_BOOL, causal_schema_checks) \
     X("safemode", V_BOOL, safemode)                                 \
     X("loglevel", V_LOGLEVEL, loglevel)
 
@@ -93,6 +99,7 @@ static const struct {
     [V_SECONDS] = {JSON_BIT(DJ__JSON_STRING) | JSON_BIT(DJ__JSON_NUMBER), "a number or a string"},
     [V_BYTES] = {JSON_BIT(DJ__JSON_STRING) | JSON_BIT(DJ__JSON_NUMBER), "a number or a string"},
     [V_LOGLEVEL] = {JSON_BIT(DJ__JSON_STRING), "a string"},
+    [V_UINT] = {JSON_BIT(DJ__JSON_STRING) | JSON_BIT(DJ__JSON_NUMBER), "a number or a string"},
 };
 
 static const char *const tls_mode_names[] = {
@@ -292,6 +299,14 @@ static int set_value(dj_config *cfg, const key_spec *key, const char *text, dj_e
             return bad_value(err, key, text, "expected a port number from 1 to 65535");
         memcpy(field, &u, sizeof u);
         return 0;
+    case V_UINT: {
+        unsigned long long v;
+        if (parse_decimal(text, strlen(text), 0xFFFFFFFFull, &v))
+            return bad_value(err, key, text, "expected a whole number");
+        u = (unsigned)v;
+        memcpy(field, &u, sizeof u);
+        return 0;
+    }
     case V_BOOL:
         if (parse_bool(text, &i))
             return bad_value(err, key, text, "expected true/false, yes/no, on/off or 1/0");
@@ -353,6 +368,7 @@ static int format_value(const dj_config *cfg, const key_spec *key, char *out, si
     case V_SECRET:
         return dj__strlcpy(out, reveal_secrets || *field == '\0' ? field : "***", size);
     case V_PORT:
+    case V_UINT:
         memcpy(&u, field, sizeof u);
         return dj__snprintf(out, size, "%u", u);
     case V_BOOL:
@@ -389,6 +405,8 @@ void dj_config_init(dj_config *cfg)
     cfg->tls_mode = (dj_features() & DJ_FEATURE_TLS) ? DJ_TLS_PREFERRED : DJ_TLS_DISABLED;
     cfg->connect_timeout_ms = DJ_DEFAULT_CONNECT_TIMEOUT_MS;
     cfg->reconnect = 1;
+    cfg->failover_deadline_ms = DJ_DEFAULT_FAILOVER_DEADLINE_MS;
+    cfg->causal_schema_checks = 1;
     cfg->safemode = 1;
     cfg->loglevel = DJ_LOG_INFO;
 }

@@ -60,7 +60,10 @@ static int exists_by_name(dj_conn *conn, const char *name, dj_error *err)
     if (rc)
         return rc;
     char value[DJ_NAME_MAX];
-    return dj_query_value_retry(conn, q.text, value, sizeof value, NULL, err);
+    /* On Galera a schema just created through another node may not be
+     * applied here yet: wait for it (read-your-writes) unless turned off. */
+    unsigned flags = DJ_EXEC_IDEMPOTENT | (conn->cfg.causal_schema_checks ? DJ_EXEC_CAUSAL : 0);
+    return dj_query_value_flags(conn, q.text, flags, value, sizeof value, NULL, err);
 }
 
 int dj_schema_exists_by_name(dj_conn *conn, const char *name, dj_error *err)
@@ -82,11 +85,13 @@ static int create_database(dj_conn *conn, const char *name, dj_error *err)
     if (rc)
         return rc;
     dj_error e;
-    rc = dj_exec_retry(conn, q.text, NULL, &e);
+    /* Idempotent: replayed after a failover, a CREATE that did land the
+     * first time answers 1007, which is success below. */
+    rc = dj_exec_flags(conn, q.text, DJ_EXEC_IDEMPOTENT, NULL, &e);
     if (rc == 0)
         return 1;
     if (rc == DJ_ESERVER && e.server_errno == 1007)
-        return 0; /* a concurrent creator won the race: the schema exists */
+        return 0; /* a concurrent creator (or our own first attempt) won: the schema exists */
     if (err)
         *err = e;
     if (rc == DJ_ESERVER && e.kind == DJ_KIND_ACCESS) {

@@ -250,6 +250,11 @@ static const struct {
     {"database.max_packet", "16M", "16777216"},
     {"connection.init_function", "SET time_zone = '+00:00'", "SET time_zone = '+00:00'"},
     {"connection.charset", "latin1", "latin1"},
+    {"connection.time_zone", "+00:00", "+00:00"},
+    {"database.failover_deadline", "12.5", "12.5"},
+    {"database.require_synced", "yes", "true"},
+    {"database.wsrep_sync_wait", "15", "15"},
+    {"database.causal_schema_checks", "off", "false"},
     {"safemode", "false", "false"},
     {"loglevel", "warning", "WARNING"},
 };
