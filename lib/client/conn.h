@@ -99,9 +99,6 @@ struct dj_conn {
     unsigned host_count;       /* entries in cfg.host */
     int is_galera;             /* wsrep_on=ON on the current server */
     uint64_t jitter_state;     /* backoff jitter */
-    uint64_t generation;       /* bumped by every successful (re)connect: server-side state
-                                  such as prepared statement ids is valid only for the
-                                  generation it was made in */
 
     dj_result result;
 };

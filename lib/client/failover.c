@@ -147,7 +147,6 @@ int dj__hosts_connect(dj_conn *c, dj_error *err)
             c->connect_deadline = 0;
             if (rc == 0) {
                 c->host_index = i;
-                c->generation++;
                 return 0;
             }
             if (!dj__failover_next_host_error(rc, err))

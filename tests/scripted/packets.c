@@ -137,12 +137,32 @@ static void send_result(sserver *s, const char *name, unsigned nrows, const char
     dj__builder_free(&b, 0);
 }
 
+/* A result with the two columns of SHOW VARIABLES / SHOW STATUS and no rows:
+ * what a server without Galera answers to the readiness probes. */
+static void send_empty_show(sserver *s)
+{
+    dj__builder b;
+    dj__builder_init(&b, NULL);
+    ss_send_hex(s, 1, "02");
+    ss_build_coldef(&b, "Variable_name");
+    ss_send_built(s, 2, &b);
+    ss_build_coldef(&b, "Value");
+    ss_send_built(s, 3, &b);
+    ss_build_ok(&b, 0xFE, 0x0002);
+    ss_send_built(s, 4, &b);
+    dj__builder_free(&b, 0);
+}
+
 void ss_script_session(sserver *s, const char *max_allowed)
 {
     ss_expect(s, 0, "03 53 45 54 20");          /* "SET " */
     ss_expect(s, 0, "03 53 45 4c 45 43 54 20"); /* "SELECT " */
+    ss_expect(s, 0, "03 53 48 4f 57 20");       /* "SHOW " VARIABLES LIKE 'wsrep_on' */
+    ss_expect(s, 0, "03 53 48 4f 57 20");       /* "SHOW " GLOBAL STATUS (wsrep state) */
     ss_send_hex(s, 1, "00 00 00 02 00 00 00");
     send_result(s, "@@max_allowed_packet", 1, &max_allowed);
+    send_empty_show(s);
+    send_empty_show(s);
 }
 
 void ss_script_result(sserver *s, const char *name, unsigned nrows, const char *const *rows)

@@ -37,7 +37,7 @@ typedef struct convo_packet {
     uint8_t expect_seq;
 } convo_packet;
 
-static convo_packet convo[32];
+static convo_packet convo[48];
 static size_t convo_len;
 
 static void convo_add(int phase, uint8_t seq, const dj__builder *b, const char *expect,
@@ -83,7 +83,7 @@ static void convo_build(void)
     convo_add(PHASE_AUTH, 2, &b, "", 1);
     convo_add_hex(PHASE_AUTH, 4, "01 03", "", 3);
     convo_add_hex(PHASE_AUTH, 5, "00 00 00 02 00 00 00", NULL, 0);
-    /* session: the two pipelined statements, then their answers */
+    /* session: the four pipelined statements, then their answers */
     convo_add_hex(PHASE_SESSION, 1, "00 00 00 02 00 00 00", "03", 0);
     convo_add_hex(PHASE_SESSION, 1, "01", NULL, 0);
     ss_build_coldef(&b, "@@max_allowed_packet");
@@ -93,6 +93,16 @@ static void convo_build(void)
     convo_add(PHASE_SESSION, 3, &b, NULL, 0);
     ss_build_ok(&b, 0xFE, 0x0002);
     convo_add(PHASE_SESSION, 4, &b, NULL, 0);
+    /* the two readiness probes (wsrep_on, wsrep state): empty on a server without Galera */
+    for (int probe = 0; probe < 2; probe++) {
+        convo_add_hex(PHASE_SESSION, 1, "02", NULL, 0);
+        ss_build_coldef(&b, "Variable_name");
+        convo_add(PHASE_SESSION, 2, &b, NULL, 0);
+        ss_build_coldef(&b, "Value");
+        convo_add(PHASE_SESSION, 3, &b, NULL, 0);
+        ss_build_ok(&b, 0xFE, 0x0002);
+        convo_add(PHASE_SESSION, 4, &b, NULL, 0);
+    }
     /* the query */
     convo_add_hex(PHASE_RESULT, 1, "02", "03", 0);
     ss_build_coldef(&b, "name");
@@ -125,9 +135,10 @@ static void convo_script(sserver *s, size_t cut, size_t cut_len)
         const convo_packet *p = &convo[i];
         if (p->expect_before)
             ss_expect(s, p->expect_seq, p->expect_before);
-        /* The session statements are pipelined: both arrive before any answer. */
+        /* The session statements are pipelined: all four arrive before any answer. */
         if (p->phase == PHASE_SESSION && p->expect_before)
-            ss_expect(s, 0, "03");
+            for (int more = 0; more < 3; more++)
+                ss_expect(s, 0, "03");
         ss_send(s, p->seq, p->data, i == cut ? cut_len : p->len);
     }
 }
