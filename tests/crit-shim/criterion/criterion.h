@@ -39,9 +39,12 @@ struct crit_shim_entry {
     struct crit_shim_entry *next;
 };
 
-/* Registered by constructors before main(); one list per program. */
+/* Registered by constructors before main(), in source order; one list per
+ * program. */
 static struct crit_shim_entry *crit_shim_tests;
 static struct crit_shim_entry *crit_shim_suites;
+__attribute__((unused)) static struct crit_shim_entry **crit_shim_tests_tail = &crit_shim_tests;
+__attribute__((unused)) static struct crit_shim_entry **crit_shim_suites_tail = &crit_shim_suites;
 static int crit_shim_failed;     /* in the child: a check of this test failed */
 static jmp_buf crit_shim_abort;  /* in the child: where a failed cr_assert goes */
 
@@ -50,8 +53,8 @@ static jmp_buf crit_shim_abort;  /* in the child: where a failed cr_assert goes 
         #suite, #name, body, {__VA_ARGS__}, NULL};                                           \
     __attribute__((constructor)) static void crit_shim_add_##list##_##suite##_##name(void)   \
     {                                                                                        \
-        crit_shim_##list##_##suite##_##name.next = crit_shim_##list;                         \
-        crit_shim_##list = &crit_shim_##list##_##suite##_##name;                             \
+        *crit_shim_##list##_tail = &crit_shim_##list##_##suite##_##name;                     \
+        crit_shim_##list##_tail = &crit_shim_##list##_##suite##_##name.next;                 \
     }
 
 #define Test(suite, name, ...)                                                               \
