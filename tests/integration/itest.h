@@ -59,6 +59,32 @@ static inline dj_conn *itest_connect(void)
     return itest_connect_cfg(&cfg);
 }
 
+/* A build without FEATURE (the minimal build runs these tests too) must refuse
+ * a connection that asks for it, before any I/O, with DJ_EUNSUPPORTED and a
+ * "not compiled in" message. Returns 1 when the feature is missing: the
+ * refusal was all the test could check. */
+static inline int itest_refused_without(unsigned feature, const dj_config *cfg)
+{
+    if (dj_features() & feature)
+        return 0;
+    dj_conn *c = NULL;
+    dj_error err;
+    int rc = dj_connect(&c, cfg, &err);
+    cr_assert_eq(rc, DJ_EUNSUPPORTED, "rc %d %s", rc, err.message);
+    cr_assert_not_null(strstr(err.message, "not compiled in"), "%s", err.message);
+    cr_assert_null(c);
+    return 1;
+}
+
+/* itest_refused_without() for protocol compression. */
+static inline int itest_compression_refused(void)
+{
+    dj_config cfg;
+    itest_config(&cfg);
+    cfg.compress = 1;
+    return itest_refused_without(DJ_FEATURE_COMPRESSION, &cfg);
+}
+
 /* Runs a statement that must succeed. */
 static inline void itest_exec(dj_conn *c, const char *sql)
 {

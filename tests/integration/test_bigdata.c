@@ -202,6 +202,8 @@ Test(bigdata, million_rows_stream_with_peak_allocation_under_1_mib, .timeout = 6
 
 Test(bigdata, compressed_rows_stream_with_peak_allocation_under_1_mib, .timeout = 60)
 {
+    if (itest_compression_refused())
+        return;
     stream_rows(1, 100000);
 }
 
@@ -240,6 +242,8 @@ Test(bigdata, value_of_40_mib_is_reassembled_from_packets, .timeout = 60)
 
 Test(bigdata, value_of_40_mib_is_reassembled_from_compressed_frames, .timeout = 60)
 {
+    if (itest_compression_refused())
+        return;
     read_repeated_value(1);
 }
 
@@ -306,6 +310,8 @@ Test(bigdata, value_of_40_mib_is_written_split_and_read_back_exactly, .timeout =
 
 Test(bigdata, compressed_value_of_40_mib_is_written_and_read_back_exactly, .timeout = 60)
 {
+    if (itest_compression_refused())
+        return;
     write_and_read_back(1);
 }
 
@@ -379,6 +385,8 @@ Test(bigdata, statements_at_the_16_mib_packet_boundary_arrive_intact, .timeout =
 Test(bigdata, compressed_statements_at_the_16_mib_packet_boundary_arrive_intact,
      .timeout = 60)
 {
+    if (itest_compression_refused())
+        return;
     packet_boundary_statements(1);
 }
 

@@ -21,6 +21,13 @@
 
 /* ---- helpers ---- */
 
+/* DataJoint's default TLS mode is "preferred"; a build without TLS defaults
+ * to "disabled" (the minimal build runs these tests too). */
+static dj_tls_mode default_tls_mode(void)
+{
+    return (dj_features() & DJ_FEATURE_TLS) ? DJ_TLS_PREFERRED : DJ_TLS_DISABLED;
+}
+
 static const char *const dj_variables[] = {
     "DJ_HOST",   "DJ_PORT",      "DJ_USER",        "DJ_PASS", "DJ_USE_TLS", "DJ_CONNECT_TIMEOUT",
     "DJ_TLS_CA", "DJ_LOG_LEVEL", "DJ_CONFIG_FILE",
@@ -179,7 +186,7 @@ Test(defaults, init_fills_datajoint_defaults)
     cr_assert_str_eq(cfg.password, "");
     cr_assert_str_eq(cfg.database, "");
     cr_assert_str_eq(cfg.unix_socket, "");
-    cr_assert_eq(cfg.tls_mode, (dj_features() & DJ_FEATURE_TLS) ? DJ_TLS_PREFERRED : DJ_TLS_DISABLED);
+    cr_assert_eq(cfg.tls_mode, default_tls_mode());
     cr_assert_str_eq(cfg.tls_ca, "");
     cr_assert_str_eq(cfg.tls_capath, "");
     cr_assert_str_eq(cfg.tls_cert, "");
@@ -209,7 +216,7 @@ Test(defaults, get_writes_defaults_as_text)
     cr_assert_str_eq(get(&cfg, "database.host"), "localhost");
     cr_assert_str_eq(get(&cfg, "database.port"), "3306");
     cr_assert_str_eq(get(&cfg, "database.password"), "");
-    cr_assert_str_eq(get(&cfg, "database.use_tls"), "preferred");
+    cr_assert_str_eq(get(&cfg, "database.use_tls"), dj_tls_mode_name(default_tls_mode()));
     cr_assert_str_eq(get(&cfg, "database.connect_timeout"), "10");
     cr_assert_str_eq(get(&cfg, "database.read_timeout"), "0");
     cr_assert_str_eq(get(&cfg, "database.reconnect"), "true");
@@ -906,7 +913,7 @@ Test(file, flat_datajoint_014_file_loads_and_ignores_other_keys)
     cr_assert_eq(cfg.reconnect, 0);
     cr_assert_eq(cfg.safemode, 0);
     cr_assert_eq(cfg.loglevel, DJ_LOG_WARNING);
-    cr_assert_eq(cfg.tls_mode, DJ_TLS_PREFERRED);
+    cr_assert_eq(cfg.tls_mode, default_tls_mode());
     cr_assert_str_eq(cfg.init_command, "");
     cr_assert_str_eq(cfg.charset, "");
     cr_assert_eq(cfg.connect_timeout_ms, 10000);
