@@ -98,9 +98,12 @@ crit_shim_fail(int fatal, const char *file, int line, const char *what, const ch
 #define cr_assert_geq(a, b, ...) CRIT_SHIM_CHECK(1, (a) >= (b), #a " >= " #b, __VA_ARGS__)
 #define cr_assert_str_eq(a, b, ...)                                                          \
     CRIT_SHIM_CHECK(1, crit_shim_str_eq((a), (b)), #a " equals " #b, __VA_ARGS__)
+#define cr_assert_arr_eq(a, b, n, ...)                                                       \
+    CRIT_SHIM_CHECK(1, memcmp((a), (b), (n)) == 0, #a " equals " #b " over " #n " bytes", __VA_ARGS__)
 #define cr_assert_fail(...) CRIT_SHIM_CHECK(1, 0, "cr_assert_fail", __VA_ARGS__)
 #define cr_expect(cond, ...) CRIT_SHIM_CHECK(0, (cond), #cond, __VA_ARGS__)
 #define cr_expect_eq(a, b, ...) CRIT_SHIM_CHECK(0, (a) == (b), #a " == " #b, __VA_ARGS__)
+#define cr_expect_lt(a, b, ...) CRIT_SHIM_CHECK(0, (a) < (b), #a " < " #b, __VA_ARGS__)
 
 static inline int crit_shim_str_eq(const char *a, const char *b)
 {
