@@ -23,7 +23,15 @@ status=0
 for t in ${DJ_INTEGRATION_TESTS:?}; do
     echo "=== $t"
     # Criterion's own parallelism is enough for two cores; JUnit-free plain output.
-    if ! "$top_build/$t" --jobs "${DJ_TEST_JOBS:-2}"; then
+    if ! ${DJ_VALGRIND:-} "$top_build/$t" --jobs "${DJ_TEST_JOBS:-2}"; then
+        echo "FAIL: $t" >&2
+        status=1
+    fi
+done
+# Plain programs (tests/oom): they print their own synthesis line.
+for t in ${DJ_PLAIN_INTEGRATION_TESTS:-}; do
+    echo "=== $t"
+    if ! ${DJ_VALGRIND:-} "$top_build/$t"; then
         echo "FAIL: $t" >&2
         status=1
     fi
