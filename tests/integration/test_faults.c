@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/file.h>
 #include <time.h>
 
@@ -207,16 +208,19 @@ Test(faults, server_killed_during_a_streamed_result_is_a_lost_connection_then_re
 }
 
 typedef struct killer {
-    long delay_ms;
-    int sig;
     pid_t pid;
+    atomic_long acked;  /* inserts acknowledged so far, set by the test */
 } killer;
 
-static void *kill_later(void *arg)
+/* Kills the server once the loop is well under way (bounded wait, so a
+ * stuck loop still ends). */
+static void *kill_mid_loop(void *arg)
 {
     killer *k = arg;
-    sleep_ms(k->delay_ms);
-    kill(k->pid, k->sig);
+    for (int i = 0; i < 6000 && atomic_load(&k->acked) < 50; i++)
+        sleep_ms(10);
+    sleep_ms(30);
+    kill(k->pid, SIGKILL);
     return NULL;
 }
 
@@ -227,10 +231,10 @@ Test(faults, server_killed_during_an_insert_loop_loses_no_acknowledged_row)
     itest_exec(c, "DROP TABLE IF EXISTS djt_faults.acked");
     itest_exec(c, "CREATE TABLE djt_faults.acked (id INT PRIMARY KEY) ENGINE=InnoDB");
 
-    killer k = {400, SIGKILL, server_pid()};
+    killer k = {server_pid(), 0};
     cr_assert(k.pid > 0);
     pthread_t t;
-    cr_assert_eq(pthread_create(&t, NULL, kill_later, &k), 0);
+    cr_assert_eq(pthread_create(&t, NULL, kill_mid_loop, &k), 0);
     long acked = 0;
     dj_error err;
     int rc = 0;
@@ -238,8 +242,10 @@ Test(faults, server_killed_during_an_insert_loop_loses_no_acknowledged_row)
         char sql[96];
         snprintf(sql, sizeof sql, "INSERT INTO djt_faults.acked VALUES (%ld)", i);
         rc = dj_exec(c, sql, NULL, &err);
-        if (rc == 0)
+        if (rc == 0) {
             acked = i;
+            atomic_store(&k.acked, acked);
+        }
     }
     pthread_join(t, NULL);
     assert_lost(rc, &err, "insert when the server died");
@@ -386,11 +392,22 @@ Test(faults, kill_query_interrupts_the_statement_and_the_session_stays_usable)
 
 static void kill_connection(dj_conn *killer_conn, dj_conn *victim)
 {
-    char sql[64];
-    snprintf(sql, sizeof sql, "KILL CONNECTION %llu", (unsigned long long)dj_connection_id(victim));
+    unsigned long long id = dj_connection_id(victim);
+    char sql[160], value[16];
+    snprintf(sql, sizeof sql, "KILL CONNECTION %llu", id);
     itest_exec(killer_conn, sql);
-    /* The server closes the socket asynchronously after KILL returns. */
-    sleep_ms(200);
+    /* The server ends the session asynchronously after KILL returns. */
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %llu",
+             id);
+    for (int i = 0; i < 200; i++) {
+        dj_error err;
+        cr_assert_eq(dj_query_value(killer_conn, sql, value, sizeof value, NULL, &err), 1, "%s",
+                     err.message);
+        if (atoi(value) == 0)
+            return;
+        sleep_ms(50);
+    }
+    cr_assert_fail("session %llu still exists 10 s after KILL CONNECTION", id);
 }
 
 Test(faults, kill_connection_is_a_lost_connection)
