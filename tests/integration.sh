@@ -3,6 +3,7 @@
 # server started here (tests/server/with-server), or the server named by
 # DJ_TEST_HOST. Each program's Criterion report is printed in full, so the
 # log shows every test that ran; the exit status is non-zero if any failed.
+# DJ_VALGRIND (set by make check-valgrind) runs each program under valgrind.
 set -uo pipefail
 
 top_src=${DJ_TOP_SRCDIR:?run through make check}
@@ -23,7 +24,17 @@ status=0
 for t in ${DJ_INTEGRATION_TESTS:?}; do
     echo "=== $t"
     # Criterion's own parallelism is enough for two cores; JUnit-free plain output.
-    if ! "$top_build/$t" --jobs "${DJ_TEST_JOBS:-2}"; then
+    # shellcheck disable=SC2086  # DJ_VALGRIND is a command with options
+    if ! ${DJ_VALGRIND:-} "$top_build/$t" --jobs "${DJ_TEST_JOBS:-2}"; then
+        echo "FAIL: $t" >&2
+        status=1
+    fi
+done
+# Plain programs (tests/oom): they print their own synthesis line.
+for t in ${DJ_PLAIN_INTEGRATION_TESTS:-}; do
+    echo "=== $t"
+    # shellcheck disable=SC2086
+    if ! ${DJ_VALGRIND:-} "$top_build/$t"; then
         echo "FAIL: $t" >&2
         status=1
     fi

@@ -178,31 +178,23 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
         if (p[0] == DJ__PKT_ERR)
             return auth_error(c, &pkt, err);
         if (p[0] == DJ__PKT_EOF) {
-            if (pkt.len == 1) {
+            dj__auth_switch sw;
+            rc = dj__auth_switch_parse(p, pkt.len, &sw, err);
+            if (rc) {
                 dj__conn_drop(c);
-                return dj__err(err, DJ_EAUTH, "server asked for the insecure pre-4.1 "
-                                              "mysql_old_password method; refused");
+                return rc;
             }
             if (++switches > DJ__MAX_AUTH_SWITCHES) {
                 dj__conn_drop(c);
                 return dj__err(err, DJ_EPROTO, "server switched the authentication plugin "
                                                "more than once; refused");
             }
-            dj__reader r;
-            dj__reader_init(&r, p + 1, pkt.len - 1);
-            size_t nlen, dlen;
-            const char *name = (const char *)dj__rd_nul_str(&r, &nlen, 0);
-            const uint8_t *data = dj__rd_rest(&r, &dlen);
-            if (r.bad) {
-                dj__conn_drop(c);
-                return dj__err(err, DJ_EPROTO, "malformed authentication switch request");
-            }
-            plugin = dj__auth_find(name, nlen);
+            plugin = dj__auth_find(sw.plugin, sw.plugin_len);
             if (!plugin)
-                return unknown_plugin(c, name, nlen, err);
+                return unknown_plugin(c, sw.plugin, sw.plugin_len, err);
             ctx->step = 0;
             ctx->route = NULL;
-            set_challenge(ctx, plugin, data, dlen);
+            set_challenge(ctx, plugin, sw.data, sw.data_len);
             rc = plugin->start(ctx, err);
         } else if (p[0] == DJ__PKT_AUTH_MORE && plugin->more) {
             rc = plugin->more(ctx, p + 1, pkt.len - 1, err);

@@ -136,15 +136,19 @@ static int fill_compressed(dj_conn *c, dj_error *err)
             return (int)n;
         c->zin_end += (size_t)n;
     }
-    int rc = reserve(c, &c->in, &c->in_cap, &c->in_start, &c->in_end,
-                     c->in_end - c->in_start + f.stream_len, err);
-    if (rc)
-        return rc;
-    rc = dj__cframe_inflate(&f, c->zin + c->zin_start + DJ__COMPRESS_HEADER, c->in + c->in_end,
-                            err);
-    if (rc)
-        return rc;
-    c->in_end += f.stream_len;
+    /* An empty frame carries no stream bytes, and before the first packet
+     * there is no input buffer to point into. */
+    if (f.stream_len > 0) {
+        int rc = reserve(c, &c->in, &c->in_cap, &c->in_start, &c->in_end,
+                         c->in_end - c->in_start + f.stream_len, err);
+        if (rc)
+            return rc;
+        rc = dj__cframe_inflate(&f, c->zin + c->zin_start + DJ__COMPRESS_HEADER,
+                                c->in + c->in_end, err);
+        if (rc)
+            return rc;
+        c->in_end += f.stream_len;
+    }
     c->zin_start += DJ__COMPRESS_HEADER + f.body_len;
     c->cseq = (uint8_t)(f.seq + 1);
     return 0;

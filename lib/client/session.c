@@ -111,12 +111,15 @@ int dj__session_setup(dj_conn *c, dj_error *err)
         }
         if (rc == 0)
             rc = dj_result_close(res, e);
-        if (rc == DJ_ELOST || rc == DJ_EPROTO || rc == DJ_ETIMEOUT)
-            return rc;
         if (rc && !first_error) {
             first_error = rc;
             dj__err_prefix(err, "session setup statement \"%.60s\" failed", stmts[i]);
         }
+        /* A failure that dropped the link (lost, timeout, protocol, out of
+         * memory while reading) leaves nothing to read: report the first
+         * error, not the "connection lost" of the answers that follow. */
+        if (rc && c->state == DJ__CONN_CLOSED)
+            return first_error;
         if (answers[i] == ANSWER_MAX_PACKET && value[0]) {
             c->server_max_packet = (size_t)strtoull(value, NULL, 10);
             if (!c->cfg.max_packet && c->server_max_packet)

@@ -103,6 +103,21 @@ int dj__greeting_parse(const uint8_t *p, size_t len, dj__greeting *g, dj_error *
     return 0;
 }
 
+int dj__auth_switch_parse(const uint8_t *p, size_t len, dj__auth_switch *sw, dj_error *err)
+{
+    if (len == 1)
+        return dj__err(err, DJ_EAUTH, "server asked for the insecure pre-4.1 "
+                                      "mysql_old_password method; refused");
+    dj__reader r;
+    dj__reader_init(&r, p, len);
+    dj__rd_u8(&r);
+    sw->plugin = (const char *)dj__rd_nul_str(&r, &sw->plugin_len, 0);
+    sw->data = dj__rd_rest(&r, &sw->data_len);
+    if (r.bad)
+        return dj__err(err, DJ_EPROTO, "malformed authentication switch request");
+    return 0;
+}
+
 /* The 32 bytes that SSLRequest and HandshakeResponse41 share. */
 static void put_login_head(dj__builder *b, const dj__login *l)
 {

@@ -71,6 +71,19 @@ typedef struct dj__greeting {
  * without CLIENT_PROTOCOL_41 (DJ_EUNSUPPORTED), and truncation (DJ_EPROTO). */
 int dj__greeting_parse(const uint8_t *p, size_t len, dj__greeting *g, dj_error *err);
 
+/* AuthSwitchRequest (0xFE, plugin name, NUL, challenge) with borrowed bytes. */
+typedef struct dj__auth_switch {
+    const char *plugin;
+    size_t plugin_len;
+    const uint8_t *data;
+    size_t data_len;
+} dj__auth_switch;
+
+/* Parses an AuthSwitchRequest. A lone 0xFE (the pre-4.1 request for a
+ * mysql_old_password proof) is DJ_EAUTH: that method is never used; a
+ * plugin name without its NUL is DJ_EPROTO. */
+int dj__auth_switch_parse(const uint8_t *p, size_t len, dj__auth_switch *sw, dj_error *err);
+
 /* What goes into SSLRequest / HandshakeResponse41. */
 typedef struct dj__login {
     uint32_t capabilities;

@@ -665,3 +665,44 @@ Test(response, allocation_failure_is_reported_through_oom)
     cr_assert_eq(b.len, 0);
     dj__builder_free(&b, 0);
 }
+
+/* ------------------------------------------------------------------------- */
+/* AuthSwitchRequest                                                         */
+
+Test(auth_switch, plugin_name_and_challenge_are_split_at_the_nul)
+{
+    static const uint8_t p[] = "\xfe" "client_ed25519\0" "0123456789abcdef0123456789abcdef";
+    dj__auth_switch sw;
+    dj_error err;
+    cr_assert_eq(dj__auth_switch_parse(p, sizeof p - 1, &sw, &err), 0, "%s", err.message);
+    cr_assert_eq(sw.plugin_len, 14);
+    cr_assert(memcmp(sw.plugin, "client_ed25519", 14) == 0);
+    cr_assert_eq(sw.data_len, 32);
+    cr_assert_eq(sw.data, p + 16);
+}
+
+Test(auth_switch, lone_0xfe_asks_for_old_password_and_is_refused)
+{
+    static const uint8_t p[] = {0xfe};
+    dj__auth_switch sw;
+    dj_error err;
+    cr_assert_eq(dj__auth_switch_parse(p, sizeof p, &sw, &err), DJ_EAUTH);
+    cr_assert(strstr(err.message, "mysql_old_password") != NULL);
+}
+
+Test(auth_switch, plugin_name_without_nul_is_a_protocol_error)
+{
+    static const uint8_t p[] = "\xfe" "mysql_native_password";
+    dj__auth_switch sw;
+    dj_error err;
+    cr_assert_eq(dj__auth_switch_parse(p, sizeof p - 1, &sw, &err), DJ_EPROTO);
+}
+
+Test(auth_switch, empty_challenge_is_accepted)
+{
+    static const uint8_t p[] = "\xfe" "mysql_clear_password\0";
+    dj__auth_switch sw;
+    dj_error err;
+    cr_assert_eq(dj__auth_switch_parse(p, sizeof p - 1, &sw, &err), 0, "%s", err.message);
+    cr_assert_eq(sw.data_len, 0);
+}
