@@ -108,11 +108,35 @@ static pid_t server_pid(void)
     return (pid_t)pid;
 }
 
+/* The process state letter from /proc/PID/stat ('T' once stopped), or 0. */
+static char process_state(pid_t pid)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char state = 0;
+    if (fgets(line, sizeof line, f)) {
+        const char *close_paren = strrchr(line, ')');
+        if (close_paren && close_paren[1] == ' ')
+            state = close_paren[2];
+    }
+    fclose(f);
+    return state;
+}
+
 static void signal_server(int sig)
 {
     pid_t pid = server_pid();
     cr_assert(pid > 0, "no pid file for the private server");
     cr_assert_eq(kill(pid, sig), 0, "kill(%ld, %d): %s", (long)pid, sig, strerror(errno));
+    /* Signals arrive asynchronously: a query sent right after SIGSTOP could
+     * still be answered. Wait (bounded) until the kernel shows it stopped. */
+    for (int i = 0; sig == SIGSTOP && i < 500 && process_state(pid) != 'T'; i++)
+        usleep(2000);
+    if (sig == SIGSTOP)
+        cr_assert_eq(process_state(pid), 'T', "the server did not stop after SIGSTOP");
 }
 
 static void restart_server(void)
