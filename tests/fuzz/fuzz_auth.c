@@ -4,7 +4,8 @@
  * steps the way client/connect.c's auth loop drives them.
  *
  * Input: byte 0 picks the greeting's plugin (bits 0-2) and the transport
- * and policy flags (bits 3-6); then packets, each a 2-byte little-endian
+ * and policy flags (bits 3-7: TLS, cleartext allowed, key request allowed,
+ * empty password, Unix socket); then packets, each a 2-byte little-endian
  * length and that many payload bytes, as the server would send them.
  */
 #include <string.h>
@@ -39,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&ctx, 0, sizeof ctx);
     ctx.password = (flags & 0x40) ? "" : "fuzz password";
     ctx.password_len = strlen(ctx.password);
-    ctx.secure_transport = (flags & 0x08) != 0;
+    ctx.tls = (flags & 0x08) != 0;
+    ctx.unix_socket = (flags & 0x80) != 0;
     ctx.allow_cleartext = (flags & 0x10) != 0;
     ctx.get_server_public_key = (flags & 0x20) != 0;
     ctx.server_public_key_path = "";
