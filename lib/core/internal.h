@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "datajoint.h"
+#include "core/fmt.h"
 
 #if defined(__GNUC__)
 #define DJ__PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -1,8 +1,6 @@
 /* strutil.c - bounded string copies into fixed arrays. */
 #include "core/internal.h"
 
-#include <stdio.h>
-
 int dj__strlcpy(char *dst, const char *src, size_t size)
 {
     size_t n = strlen(src);
@@ -21,7 +19,7 @@ int dj__snprintf(char *dst, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(dst, size, fmt, ap);
+    size_t n = dj__vfmt(dst, size, fmt, ap);
     va_end(ap);
-    return (n < 0 || (size_t)n >= size) ? -1 : 0;
+    return n >= size ? -1 : 0;
 }
