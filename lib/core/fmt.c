@@ -5,6 +5,14 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Kept out of line where the compiler allows: the size of dj__vfmt is the
+ * point of this file, and inlining arg() copies its va_arg code. */
+#if defined(__GNUC__)
+#define FMT_NOINLINE __attribute__((noinline))
+#else
+#define FMT_NOINLINE
+#endif
+
 enum { F_LEFT = 1, F_ZERO = 2, F_PLUS = 4, F_SPACE = 8, F_ALT = 16 };
 
 struct sink {
@@ -32,12 +40,26 @@ static size_t digits(const char **f)
     return v;
 }
 
+/* The next argument: a pointer for bytes 0, else an integer of that size,
+ * read by size rather than by exact type (every ABI passes integers of one
+ * size alike), which keeps the va_arg expansions to a few. */
+FMT_NOINLINE static uintmax_t arg(va_list *ap, size_t bytes)
+{
+    if (!bytes)
+        return (uintptr_t)va_arg(*ap, void *);
+    return bytes > sizeof(long)       ? va_arg(*ap, unsigned long long)
+           : bytes > sizeof(unsigned) ? va_arg(*ap, unsigned long)
+                                      : va_arg(*ap, unsigned);
+}
+
 size_t dj__vfmt(char *dst, size_t size, const char *fmt, va_list ap)
 {
     static const char flag_chars[] = "-0+ #", len_chars[] = "hljzt";
     static const unsigned char len_bytes[] = {sizeof(short), sizeof(long), sizeof(intmax_t),
                                               sizeof(size_t), sizeof(ptrdiff_t)};
     struct sink k = {dst, size, 0};
+    va_list aq; /* a va_list object of our own, which arg() can point to */
+    va_copy(aq, ap);
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
             put(&k, fmt, 1, 0);
@@ -49,21 +71,23 @@ size_t dj__vfmt(char *dst, size_t size, const char *fmt, va_list ap)
             fl |= 1u << (f - flag_chars);
         size_t width = digits(&fmt);
         if (*fmt == '*') {
-            int w = va_arg(ap, int);
+            /* An int, kept unsigned so that INT_MIN does not overflow. */
+            unsigned w = (unsigned)arg(&aq, sizeof(int));
             fmt++;
-            if (w < 0)
+            if (w > INT_MAX) {
                 fl |= F_LEFT;
-            /* Through unsigned, so that INT_MIN does not overflow. */
-            width = w < 0 ? 0u - (unsigned)w : (unsigned)w;
+                w = 0u - w;
+            }
+            width = w;
         }
         size_t prec = SIZE_MAX; /* none given */
         if (*fmt == '.') {
             fmt++;
             prec = digits(&fmt);
             if (*fmt == '*') {
-                int p = va_arg(ap, int);
+                unsigned p = (unsigned)arg(&aq, sizeof(int));
                 fmt++;
-                prec = p < 0 ? SIZE_MAX : (size_t)p;
+                prec = p > INT_MAX ? SIZE_MAX : p;
             }
         }
         size_t bytes = sizeof(int);
@@ -82,10 +106,14 @@ size_t dj__vfmt(char *dst, size_t size, const char *fmt, va_list ap)
         const char *body = NULL; /* stays NULL for a number */
         size_t blen = 0, zeros = 0, plen = 0;
         char pre[2];
-        uintmax_t v;
-        if (c == 's' || c == 'p') {
-            body = va_arg(ap, void *);
-            v = (uintptr_t)body;
+        if (!memchr("cdiouxXsp", c, 9)) {
+            put(&k, fmt, 1, 0);
+            continue;
+        }
+        int ptr = c == 's' || c == 'p';
+        uintmax_t v = arg(&aq, ptr ? 0 : bytes);
+        if (ptr) {
+            body = (const char *)(uintptr_t)v;
             if (c == 'p' && v) {
                 body = NULL;
                 fl |= F_ALT;
@@ -96,13 +124,7 @@ size_t dj__vfmt(char *dst, size_t size, const char *fmt, va_list ap)
                 while (blen < prec && body[blen])
                     blen++;
             }
-        } else if (memchr("cdiouxX", c, 7)) {
-            /* Read by size rather than by exact type: every ABI passes
-             * integer arguments of one size alike, and this keeps the code
-             * to three reads. */
-            v = bytes > sizeof(long)       ? va_arg(ap, unsigned long long)
-                : bytes > sizeof(unsigned) ? va_arg(ap, unsigned long)
-                                           : va_arg(ap, unsigned);
+        } else {
             uintmax_t mask = UINTMAX_MAX >> (sizeof(uintmax_t) - bytes) * CHAR_BIT;
             v &= mask;
             if (c == 'c') {
@@ -118,17 +140,15 @@ size_t dj__vfmt(char *dst, size_t size, const char *fmt, va_list ap)
                     pre[plen++] = fl & F_PLUS ? '+' : ' ';
                 }
             }
-        } else {
-            put(&k, fmt, 1, 0);
-            continue;
         }
         if (body) {
             fl &= ~(unsigned)F_ZERO;
         } else {
-            unsigned base = c == 'o' ? 8 : c == 'x' || c == 'X' ? 16 : 10;
-            const char *dig = c == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+            unsigned base = c == 'o' ? 8 : (c | 32) == 'x' ? 16 : 10;
+            /* Bit 5 is what tells 'x' from 'X', and 'a' from 'A'; digits
+             * have it set already. */
             for (; v; v /= base)
-                *--end = dig[v % base];
+                *--end = (char)("0123456789ABCDEF"[v % base] | (c & 32));
             body = end;
             blen = (size_t)(buf + sizeof buf - end);
             /* A precision turns off '0' padding; the default precision 1
@@ -161,6 +181,7 @@ size_t dj__vfmt(char *dst, size_t size, const char *fmt, va_list ap)
         if (fl & F_LEFT)
             put(&k, " ", pad, 1);
     }
+    va_end(aq);
     if (size)
         dst[k.n < size ? k.n : size - 1] = '\0';
     return k.n;
