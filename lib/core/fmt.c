@@ -55,8 +55,10 @@ FMT_NOINLINE static uintmax_t arg(va_list *ap, size_t bytes)
 size_t dj__vfmt(char *dst, size_t size, const char *fmt, va_list ap)
 {
     static const char flag_chars[] = "-0+ #", len_chars[] = "hljzt";
-    static const unsigned char len_bytes[] = {sizeof(short), sizeof(long), sizeof(intmax_t),
-                                              sizeof(size_t), sizeof(ptrdiff_t)};
+    /* The argument size for each of len_chars, then for hh and ll. */
+    static const unsigned char len_bytes[] = {sizeof(short),  sizeof(long), sizeof(intmax_t),
+                                              sizeof(size_t), sizeof(ptrdiff_t), 1,
+                                              sizeof(long long)};
     struct sink k = {dst, size, 0};
     va_list aq; /* a va_list object of our own, which arg() can point to */
     va_copy(aq, ap);
@@ -92,11 +94,13 @@ size_t dj__vfmt(char *dst, size_t size, const char *fmt, va_list ap)
         }
         size_t bytes = sizeof(int);
         if ((f = memchr(len_chars, *fmt, 5)) != NULL) {
-            bytes = len_bytes[f - len_chars];
-            if (*++fmt == *f && f - len_chars < 2) {
-                bytes = *f == 'h' ? 1 : sizeof(long long);
+            ptrdiff_t i = f - len_chars;
+            if (i < 2 && fmt[1] == *f) {
+                i += 5;
                 fmt++;
             }
+            bytes = len_bytes[i];
+            fmt++;
         }
         char c = *fmt;
         if (!c)
