@@ -200,17 +200,36 @@ size_t dj__fmt(char *dst, size_t size, const char *fmt, ...)
     return n;
 }
 
-/* m * 5^1074 with m < 2^53, the largest integer the conversion builds, has
- * 767 decimal digits: 86 limbs of nine. */
-#define LIMBS 87
+/* The exact integer is kept in limbs of LIMB_DIGITS decimal digits, and
+ * multiplied by up to 5^STEP5 or 2^STEP2 at a time: the largest factors for
+ * which limb * factor + carry (below BASE * factor + factor) fits a `wide`.
+ * 32-bit targets keep to 32-bit arithmetic, where a 64-bit division would
+ * be a library call per limb. */
+#if SIZE_MAX > 0xffffffffu
+typedef uint64_t wide;
 #define BASE 1000000000u
+#define LIMB_DIGITS 9
+#define STEP5 14
+#define STEP2 33
+#else
+typedef uint32_t wide;
+#define BASE 10000u
+#define LIMB_DIGITS 4
+#define STEP5 8
+#define STEP2 18
+#endif
+/* m * 5^1074 with m < 2^53, the largest integer built, has 767 digits. */
+#define LIMBS (767 / LIMB_DIGITS + 2)
+/* The top limb is never 0, so this many hold the 19 digits the rounding
+ * looks at. */
+#define TOP_LIMBS (1 + (18 + LIMB_DIGITS - 1) / LIMB_DIGITS)
 
 /* a[0..n) (least significant limb first) *= f; returns the new limb count. */
-static size_t mul(uint32_t *a, size_t n, uint64_t f)
+static size_t mul(uint32_t *a, size_t n, wide f)
 {
-    uint64_t carry = 0;
+    wide carry = 0;
     for (size_t i = 0; i < n; i++) {
-        carry += (uint64_t)a[i] * f;
+        carry += (wide)a[i] * f;
         a[i] = (uint32_t)(carry % BASE);
         carry /= BASE;
     }
@@ -241,35 +260,36 @@ size_t dj__format_double(char *dst, double v)
     /* v = m * 2^e exactly; for e < 0 that is (m * 5^-e) * 10^e, so the
      * integer a = m * 2^e or m * 5^-e holds every decimal digit of v. */
     int e = be - 1075;
-    uint32_t a[LIMBS] = {(uint32_t)(m % BASE), (uint32_t)(m / BASE)};
-    size_t n = 2;
+    uint32_t a[LIMBS];
+    size_t n = 0;
+    for (; m; m /= BASE)
+        a[n++] = (uint32_t)(m % BASE);
     for (int left = e < 0 ? -e : e; left > 0;) {
-        /* 5^14 and 2^33 keep limb * factor + carry (below 10^9 * factor
-         * + factor) within 64 bits. */
-        int step = e < 0 ? 14 : 33;
-        uint64_t f = 1;
+        int step = e < 0 ? STEP5 : STEP2;
+        wide f = 1;
         for (; step && left; step--, left--)
             f *= e < 0 ? 5 : 2;
         n = mul(a, n, f);
     }
-    /* The top limb is never 0 (v >= 1 after the scaling), so three limbs
-     * hold at least the 19 digits the rounding looks at; the rest only
-     * matter as to whether they are all zero. */
-    size_t top = n < 3 ? n : 3;
+    /* The top limb is never 0 (m's is not, and multiplying keeps it so);
+     * below the top ones all that matters is whether every digit is 0. */
+    size_t top = n < TOP_LIMBS ? n : TOP_LIMBS;
     uint32_t sticky = 0;
     for (size_t i = 0; i < n - top; i++)
         sticky |= a[i];
-    char d[27];
-    for (size_t i = 0; i < top; i++)
-        for (uint32_t j = 9, l = a[n - 1 - i]; j--; l /= 10)
-            d[i * 9 + j] = (char)('0' + l % 10);
+    char d[TOP_LIMBS * LIMB_DIGITS];
+    size_t i = 0;
+    do {
+        for (uint32_t j = LIMB_DIGITS, l = a[n - 1 - i]; j--; l /= 10)
+            d[i * LIMB_DIGITS + j] = (char)('0' + l % 10);
+    } while (++i < top);
     char *q = d;
     while (*q == '0')
         q++;
-    char *r = d + top * 9; /* one past the last digit */
+    char *r = d + top * LIMB_DIGITS; /* one past the last digit */
     int cnt = (int)(r - q);
     /* v = q[0].q[1]... * 10^x */
-    int x = cnt - 1 + (int)(n - top) * 9 + (e < 0 ? e : 0);
+    int x = cnt - 1 + (int)(n - top) * LIMB_DIGITS + (e < 0 ? e : 0);
     if (cnt > 17) {
         /* Round half to even on the exact digits, as glibc does. */
         for (const char *s = q + 18; s < r; s++)
