@@ -162,8 +162,8 @@ size_t dj__vfmt(char *dst, size_t size, const char *fmt, va_list ap)
             else
                 fl &= ~(unsigned)F_ZERO;
             zeros = prec > blen ? prec - blen : 0;
-            /* '#' for o: the first digit must be a 0, which it is already
-             * whenever zeros were added or the value is 0 printed as "0". */
+            /* '#' for o: the output must start with a 0. Without zeros
+             * added it would start with a non-zero digit, or be empty. */
             if ((fl & F_ALT) && base == 8 && !zeros)
                 zeros = 1;
             if ((fl & F_ALT) && base == 16 && blen) {

@@ -3,10 +3,10 @@
  * not pull in libc's vfprintf and its floating-point formatter. The output
  * is byte for byte what glibc's snprintf gives for the same format.
  *
- * Supported: flags '-' '0' '+' ' ' '#' (the last three for d i / o x X as in
- * printf); width as digits or '*' (negative: left-justified); precision as
- * '.digits' or '.*' (negative: none), bytes for s, minimum digits for
- * integers; length modifiers hh h l ll z j t; conversions d i u x X o c s p %.
+ * Supported: flags '-' and '0', '+' and ' ' for d i, '#' for o x X; width as
+ * digits or '*' (negative: left-justified); precision as '.digits' or '.*'
+ * (negative: none), bytes for s, minimum digits for integers; length
+ * modifiers hh h l ll z j t; conversions d i u x X o c s p %.
  * %s of NULL prints "(null)" (or nothing when the precision is below 6) and
  * %p of NULL "(nil)", as glibc does. No floating-point conversions: doubles
  * go through dj__format_double.
