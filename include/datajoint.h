@@ -42,14 +42,15 @@ enum dj_feature {
     DJ_FEATURE_TLS = 1u << 0,         /* OpenSSL: TLS transport */
     DJ_FEATURE_RSA = 1u << 1,         /* OpenSSL: RSA for sha2 auth over plain TCP */
     DJ_FEATURE_ED25519 = 1u << 2,     /* libsodium: MariaDB client_ed25519 */
-    DJ_FEATURE_COMPRESSION = 1u << 3  /* zlib: CLIENT_COMPRESS */
+    DJ_FEATURE_COMPRESSION = 1u << 3, /* zlib: CLIENT_COMPRESS */
+    DJ_FEATURE_DECLARE = 1u << 4      /* table declaration (configure --disable-declare) */
 };
 
 /* Library version, e.g. "0.1.0". */
 DJ_API const char *dj_version(void);
 /* Bit set of enum dj_feature compiled into this build. */
 DJ_API unsigned dj_features(void);
-/* The same as a space-separated list, e.g. "tls rsa ed25519 zlib" ("" if none). */
+/* The same as a space-separated list, e.g. "tls rsa ed25519 parsec zlib declare" ("" if none). */
 DJ_API const char *dj_features_string(void);
 
 /* ------------------------------------------------------------------------- */

@@ -3,8 +3,9 @@
 #
 # Proves the static programs of scripts/static work against a real server:
 # for each variant, the static dj pings, creates a schema, finds it, the
-# static rig program opens it, and dj drops it. The minimal builds have no
-# TLS, so they connect with TLS disabled. Runs under tests/server/with-server
+# static rig program opens it, and dj drops it; the rig variant (built with
+# --disable-declare) refuses to declare a table. The musl builds have no TLS,
+# so they connect with TLS disabled. Runs under tests/server/with-server
 # (or against DJ_TEST_HOST); prints a Criterion-style synthesis line.
 set -uo pipefail
 
@@ -38,12 +39,12 @@ check() {
     fi
 }
 
-for variant in musl-minimal glibc-minimal glibc-full; do
+for variant in musl-minimal musl-rig glibc-minimal glibc-full; do
     dj=$bin/dj-$variant
     rig=$bin/rig-$variant
     # ping reports the transport: "alive (server V, no TLS, ...)" or "TLSv1.N".
     case $variant in
-        *-minimal) export DJ_USE_TLS=disabled tls_word="no TLS" ;;
+        musl-*|*-minimal) export DJ_USE_TLS=disabled tls_word="no TLS" ;;
         *) export DJ_USE_TLS=required tls_word="TLSv1" ;;
     esac
     schema=djt_static_${variant//-/_}_$$
@@ -52,6 +53,22 @@ for variant in musl-minimal glibc-minimal glibc-full; do
     check "$variant: dj schema exists" "yes" "$dj" schema exists "$schema"
     check "$variant: rig program opens the schema" "rig: recording into schema \`$schema\`" \
         sh -c "'$rig' '$schema' | cut -d' ' -f1-5"
+    # A rig records: rows go into a table the lab declared, and come back.
+    check "$variant: table made with dj query" "0 rows affected" "$dj" query \
+        "CREATE TABLE \`$schema\`.reading (channel varchar(8) NOT NULL, value double NOT NULL, PRIMARY KEY (channel))"
+    check "$variant: dj table insert" "2 rows inserted" \
+        sh -c "printf 'ch1\t0.25\nch2\t-1e-05\n' | '$dj' table insert '$schema' Reading"
+    check "$variant: dj query reads the rows" "$(printf 'ch1\t0.25\nch2\t-0.00001')" \
+        "$dj" query "SELECT channel, value FROM \`$schema\`.reading ORDER BY channel"
+    check "$variant: dj table describe" "$(printf 'channel              : varchar(8)\n---\nvalue                : double')" \
+        "$dj" table describe "$schema" Reading
+    # The rig variant has no table declaration: it says so and creates nothing.
+    if [ "$variant" = musl-rig ]; then
+        check "$variant: dj table declare is refused" \
+            "dj: table declaration is not compiled in (configure --enable-declare)" \
+            sh -c "echo 'x : int' | '$dj' table declare '$schema' Thing --definition -; test \$? -eq 4"
+        check "$variant: no table was created" "reading" "$dj" query "SHOW TABLES FROM \`$schema\`"
+    fi
     check "$variant: dj schema drop" "" "$dj" -q schema drop "$schema" --force
 done
 

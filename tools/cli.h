@@ -9,9 +9,10 @@
 #include "config.h"
 #endif
 
+#include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 
+#include "core/fmt.h"
 #include "datajoint.h"
 
 /* The exit codes; `dj --help` and docs/dj.1 document the same table. */
@@ -75,14 +76,48 @@ void dj__cli_log(dj_log_level level, const char *message, void *ud);
 /* Flushes stdout; a write error turns an OK run into DJ__CLI_FAILED. */
 int dj__cli_finish_output(int exit_code);
 
+/* ---- output streams (cli_out.c) ---- */
+
+/* A buffered writer over a file descriptor. */
+enum dj__cli_out_mode { DJ__CLI_UNKNOWN, DJ__CLI_AT_ONCE, DJ__CLI_BY_LINE, DJ__CLI_BUFFERED };
+typedef struct dj__cli_out {
+    int fd;
+    int mode;    /* enum dj__cli_out_mode; UNKNOWN until the first write */
+    int error;   /* the first write error (an errno value), 0 for none */
+    char *buf;   /* a static array, so that the program's file carries no buffer */
+    size_t cap;
+    size_t len;  /* bytes waiting in buf */
+} dj__cli_out;
+
+extern dj__cli_out dj__cli_stdout, dj__cli_stderr;
+#define DJ__OUT (&dj__cli_stdout)
+#define DJ__ERR (&dj__cli_stderr)
+
+void dj__cli_write(dj__cli_out *o, const char *p, size_t n);
+void dj__cli_puts(dj__cli_out *o, const char *s); /* no newline added */
+void dj__cli_putc(dj__cli_out *o, char c);
+/* The library's printf subset (lib/core/fmt.h). */
+void dj__cli_printf(dj__cli_out *o, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void dj__cli_vprintf(dj__cli_out *o, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+/* Writes out what is buffered; returns the stream's first write error (errno) or 0. */
+int dj__cli_flush(dj__cli_out *o);
+
 /* ---- output in `mysql --batch` form (cli_util.c) ---- */
 
 /* One field: \0 \t \n and \ escaped with a backslash, SQL NULL (p == NULL) as \N. */
-void dj__cli_put_field(FILE *out, const char *p, size_t len);
+void dj__cli_put_field(dj__cli_out *out, const char *p, size_t len);
 /* A NUL-terminated string as one field. */
-void dj__cli_put_text(FILE *out, const char *s);
+void dj__cli_put_text(dj__cli_out *out, const char *s);
 /* Fields separated by tabs, ended by a newline. */
-void dj__cli_put_row(FILE *out, const dj_value *values, unsigned count);
+void dj__cli_put_row(dj__cli_out *out, const dj_value *values, unsigned count);
 
 /* ---- input (cli_util.c) ---- */
 
@@ -94,7 +129,7 @@ int dj__cli_read_password(char *out, size_t size);
 int dj__cli_confirm(const char *prompt, void *ud);
 /* Reads all of stdin into a malloc'ed buffer (NUL-terminated); the caller frees. */
 int dj__cli_read_stdin(char **out, size_t *len);
-/* The same for an open stream; what names it in error messages. */
-int dj__cli_read_stream(FILE *f, const char *what, char **out, size_t *len);
+/* The same for an open file descriptor; what names it in error messages. */
+int dj__cli_read_fd(int fd, const char *what, char **out, size_t *len);
 
 #endif

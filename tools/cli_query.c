@@ -14,15 +14,15 @@ static int print_result_set(dj_result *res, int header, dj_error *err)
     if (header) {
         for (unsigned i = 0; i < columns; i++) {
             if (i > 0)
-                fputc('\t', stdout);
-            dj__cli_put_text(stdout, dj_result_column(res, i)->name);
+                dj__cli_putc(DJ__OUT, '\t');
+            dj__cli_put_text(DJ__OUT, dj_result_column(res, i)->name);
         }
-        fputc('\n', stdout);
+        dj__cli_putc(DJ__OUT, '\n');
     }
     const dj_value *values;
     int rc;
     while ((rc = dj_result_fetch(res, &values, err)) == 1)
-        dj__cli_put_row(stdout, values, columns);
+        dj__cli_put_row(DJ__OUT, values, columns);
     return rc;
 }
 
@@ -31,7 +31,7 @@ static void report_affected(const dj__cli *cli, const dj_result *res)
     if (cli->quiet)
         return;
     unsigned long long rows = dj_result_info_get(res)->affected_rows;
-    fprintf(stderr, "%llu row%s affected\n", rows, rows == 1 ? "" : "s");
+    dj__cli_printf(DJ__ERR, "%llu row%s affected\n", rows, rows == 1 ? "" : "s");
 }
 
 /* Prints every result of the query: rows of result sets, counts of statements. */
@@ -86,7 +86,7 @@ int dj__cli_ping(dj__cli *cli, const dj__cli_args *args)
         return dj__cli_fail(&err);
     if (!cli->quiet) {
         const char *tls = dj_tls_version(cli->conn);
-        printf("alive (server %s, %s, %s)\n", dj_server_version(cli->conn), tls ? tls : "no TLS",
+        dj__cli_printf(DJ__OUT, "alive (server %s, %s, %s)\n", dj_server_version(cli->conn), tls ? tls : "no TLS",
                dj_auth_plugin(cli->conn));
     }
     return DJ__CLI_OK;

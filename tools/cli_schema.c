@@ -49,9 +49,9 @@ int dj__cli_schema_create(dj__cli *cli, const dj__cli_args *args)
     if (dj_schema_open(&schema, name, &opts, &err) != 0)
         return dj__cli_fail(&err);
     if (!cli->quiet) {
-        fputs(dj_schema_created(schema) ? "created schema `" : "schema `", stdout);
-        dj__cli_put_text(stdout, name);
-        fputs(dj_schema_created(schema) ? "`\n" : "` already exists\n", stdout);
+        dj__cli_puts(DJ__OUT, dj_schema_created(schema) ? "created schema `" : "schema `");
+        dj__cli_put_text(DJ__OUT, name);
+        dj__cli_puts(DJ__OUT, dj_schema_created(schema) ? "`\n" : "` already exists\n");
     }
     dj_schema_close(schema);
     return DJ__CLI_OK;
@@ -68,7 +68,7 @@ int dj__cli_schema_exists(dj__cli *cli, const dj__cli_args *args)
     if (exists < 0)
         return dj__cli_fail(&err);
     if (!cli->quiet)
-        puts(exists ? "yes" : "no");
+        dj__cli_puts(DJ__OUT, exists ? "yes\n" : "no\n");
     return exists ? DJ__CLI_OK : DJ__CLI_NO;
 }
 
@@ -80,8 +80,8 @@ int dj__cli_schema_list(dj__cli *cli, const dj__cli_args *args)
     if (dj_list_schemas(cli->conn, &names, &err) != 0)
         return dj__cli_fail(&err);
     for (size_t i = 0; i < names.count; i++) {
-        dj__cli_put_text(stdout, names.items[i]);
-        fputc('\n', stdout);
+        dj__cli_put_text(DJ__OUT, names.items[i]);
+        dj__cli_putc(DJ__OUT, '\n');
     }
     dj_strlist_free(&names);
     return DJ__CLI_OK;
@@ -99,9 +99,9 @@ int dj__cli_schema_tables(dj__cli *cli, const dj__cli_args *args)
     if (rc)
         return rc;
     if (missing) {
-        fputs("dj: schema `", stderr);
-        dj__cli_put_text(stderr, name);
-        fputs("` does not exist\n", stderr);
+        dj__cli_puts(DJ__ERR, "dj: schema `");
+        dj__cli_put_text(DJ__ERR, name);
+        dj__cli_puts(DJ__ERR, "` does not exist\n");
         return DJ__CLI_NO;
     }
     dj_table_list tables;
@@ -111,13 +111,13 @@ int dj__cli_schema_tables(dj__cli *cli, const dj__cli_args *args)
     if (rc)
         return dj__cli_fail(&err);
     if (args->flag[0])
-        fputs("table_name\ttier\tclass_name\n", stdout);
+        dj__cli_puts(DJ__OUT, "table_name\ttier\tclass_name\n");
     for (size_t i = 0; i < tables.count; i++) {
         const dj_table_entry *t = &tables.items[i];
-        dj__cli_put_text(stdout, t->table_name);
-        printf("\t%s\t", dj_tier_name(t->tier));
-        dj__cli_put_text(stdout, t->class_name);
-        fputc('\n', stdout);
+        dj__cli_put_text(DJ__OUT, t->table_name);
+        dj__cli_printf(DJ__OUT, "\t%s\t", dj_tier_name(t->tier));
+        dj__cli_put_text(DJ__OUT, t->class_name);
+        dj__cli_putc(DJ__OUT, '\n');
     }
     dj_table_list_free(&tables);
     return DJ__CLI_OK;
@@ -139,7 +139,7 @@ int dj__cli_schema_drop(dj__cli *cli, const dj__cli_args *args)
         /* What dj_schema_drop itself says when the schema vanished under it;
          * a handle to a missing schema cannot be opened to let it say so. */
         char notice[DJ_NAME_MAX + 64];
-        snprintf(notice, sizeof notice, "Schema named `%s` does not exist. Doing nothing.", name);
+        dj__fmt(notice, sizeof notice, "Schema named `%s` does not exist. Doing nothing.", name);
         if (cli->cfg.loglevel <= DJ_LOG_INFO)
             dj__cli_log(DJ_LOG_INFO, notice, cli);
         return DJ__CLI_OK;
@@ -149,18 +149,18 @@ int dj__cli_schema_drop(dj__cli *cli, const dj__cli_args *args)
     dj_schema_close(schema);
     if (rc == DJ_EABORTED) {
         if (!cli->quiet) {
-            fputs("schema `", stderr);
-            dj__cli_put_text(stderr, name);
-            fputs("` not dropped\n", stderr);
+            dj__cli_puts(DJ__ERR, "schema `");
+            dj__cli_put_text(DJ__ERR, name);
+            dj__cli_puts(DJ__ERR, "` not dropped\n");
         }
         return DJ__CLI_NO;
     }
     if (rc < 0)
         return dj__cli_fail(&err);
     if (rc == 1 && !cli->quiet) {
-        fputs("dropped schema `", stdout);
-        dj__cli_put_text(stdout, name);
-        fputs("`\n", stdout);
+        dj__cli_puts(DJ__OUT, "dropped schema `");
+        dj__cli_put_text(DJ__OUT, name);
+        dj__cli_puts(DJ__OUT, "`\n");
     }
     return DJ__CLI_OK;
 }

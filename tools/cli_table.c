@@ -3,11 +3,15 @@
  * DataJoint definition file in an existing schema, and printing a table's
  * heading back in definition syntax.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct {
     const char *name;
@@ -35,16 +39,16 @@ static int read_definition(const char *path, char **out)
     size_t len;
     if (strcmp(path, "-") == 0)
         return dj__cli_read_stdin(out, &len);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "dj: cannot open %s: %s\n", path, strerror(errno));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        dj__cli_printf(DJ__ERR, "dj: cannot open %s: %s\n", path, strerror(errno));
         return DJ__CLI_USAGE;
     }
-    int rc = dj__cli_read_stream(f, path, out, &len);
-    fclose(f);
+    int rc = dj__cli_read_fd(fd, path, out, &len);
+    close(fd);
     if (rc == DJ__CLI_OK && strlen(*out) != len) {
         free(*out);
-        fprintf(stderr, "dj: %s contains a NUL byte\n", path);
+        dj__cli_printf(DJ__ERR, "dj: %s contains a NUL byte\n", path);
         return DJ__CLI_USAGE;
     }
     return rc;
@@ -95,13 +99,13 @@ static int print_statement(dj_schema *schema, const char *class_name, dj_tier ti
         return table_failure(&err);
     char *sql = malloc(needed);
     if (!sql) {
-        fprintf(stderr, "dj: out of memory\n");
+        dj__cli_printf(DJ__ERR, "dj: out of memory\n");
         return DJ__CLI_FAILED;
     }
     rc = dj_table_declaration_sql(schema, class_name, tier, definition, sql, needed, NULL, &err);
     if (rc == 0) {
-        fputs(sql, stdout);
-        fputc('\n', stdout);
+        dj__cli_puts(DJ__OUT, sql);
+        dj__cli_putc(DJ__OUT, '\n');
     }
     free(sql);
     return rc ? table_failure(&err) : DJ__CLI_OK;
@@ -130,11 +134,11 @@ int dj__cli_table_declare(dj__cli *cli, const dj__cli_args *args)
             rc = table_failure(&err);
         } else {
             if (!cli->quiet) {
-                fputs(dj_table_created(table) ? "declared table `" : "table `", stdout);
-                dj__cli_put_text(stdout, dj_table_schema_name(table));
-                fputs("`.`", stdout);
-                dj__cli_put_text(stdout, dj_table_name(table));
-                fputs(dj_table_created(table) ? "`\n" : "` already exists\n", stdout);
+                dj__cli_puts(DJ__OUT, dj_table_created(table) ? "declared table `" : "table `");
+                dj__cli_put_text(DJ__OUT, dj_table_schema_name(table));
+                dj__cli_puts(DJ__OUT, "`.`");
+                dj__cli_put_text(DJ__OUT, dj_table_name(table));
+                dj__cli_puts(DJ__OUT, dj_table_created(table) ? "`\n" : "` already exists\n");
             }
             dj_table_close(table);
         }
@@ -158,12 +162,12 @@ int dj__cli_table_describe(dj__cli *cli, const dj__cli_args *args)
         (dj_table_describe(table, NULL, 0, &needed, &err) != DJ_ETOOBIG && needed == 0)) {
         rc = table_failure(&err);
     } else if (!(text = malloc(needed))) {
-        fprintf(stderr, "dj: out of memory\n");
+        dj__cli_printf(DJ__ERR, "dj: out of memory\n");
         rc = DJ__CLI_FAILED;
     } else if (dj_table_describe(table, text, needed, NULL, &err) != 0) {
         rc = table_failure(&err);
     } else {
-        fputs(text, stdout);
+        dj__cli_puts(DJ__OUT, text);
     }
     free(text);
     dj_table_close(table);

@@ -22,10 +22,10 @@ void dj__cli_report(const dj_error *err)
 {
     const char *message = err->message[0] ? err->message : dj_strerror(err->code);
     if (err->server_errno)
-        fprintf(stderr, "dj: %s (errno %u, SQLSTATE %s)\n", message, err->server_errno,
-                err->sqlstate[0] ? err->sqlstate : "HY000");
+        dj__cli_printf(DJ__ERR, "dj: %s (errno %u, SQLSTATE %s)\n", message, err->server_errno,
+                       err->sqlstate[0] ? err->sqlstate : "HY000");
     else
-        fprintf(stderr, "dj: %s\n", message);
+        dj__cli_printf(DJ__ERR, "dj: %s\n", message);
 }
 
 int dj__cli_fail(const dj_error *err)
@@ -38,11 +38,11 @@ int dj__cli_usage_error(const char *synopsis, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("dj: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    dj__cli_puts(DJ__ERR, "dj: ");
+    dj__cli_vprintf(DJ__ERR, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: dj [OPTIONS] %s   (see dj --help)\n",
-            synopsis ? synopsis : "COMMAND [ARGS]");
+    dj__cli_printf(DJ__ERR, "\nusage: dj [OPTIONS] %s   (see dj --help)\n",
+                   synopsis ? synopsis : "COMMAND [ARGS]");
     return DJ__CLI_USAGE;
 }
 
@@ -50,16 +50,17 @@ void dj__cli_log(dj_log_level level, const char *message, void *ud)
 {
     const dj__cli *cli = ud;
     if (level >= DJ_LOG_WARNING)
-        fprintf(stderr, "dj: %s: %s\n", level == DJ_LOG_WARNING ? "warning" : "error", message);
+        dj__cli_printf(DJ__ERR, "dj: %s: %s\n", level == DJ_LOG_WARNING ? "warning" : "error",
+                       message);
     else if (!cli->quiet)
-        fprintf(stderr, "%s\n", message);
+        dj__cli_printf(DJ__ERR, "%s\n", message);
 }
 
 int dj__cli_finish_output(int exit_code)
 {
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        int e = errno;
-        fprintf(stderr, "dj: cannot write the output: %s\n", strerror(e));
+    int e = dj__cli_flush(DJ__OUT);
+    if (e) {
+        dj__cli_printf(DJ__ERR, "dj: cannot write the output: %s\n", strerror(e));
         if (exit_code == DJ__CLI_OK)
             return DJ__CLI_FAILED;
     }
@@ -68,10 +69,10 @@ int dj__cli_finish_output(int exit_code)
 
 /* ---- output ---- */
 
-void dj__cli_put_field(FILE *out, const char *p, size_t len)
+void dj__cli_put_field(dj__cli_out *out, const char *p, size_t len)
 {
     if (!p) {
-        fputs("\\N", out);
+        dj__cli_write(out, "\\N", 2);
         return;
     }
     size_t plain_from = 0;
@@ -84,27 +85,27 @@ void dj__cli_put_field(FILE *out, const char *p, size_t len)
         case '\\': code = '\\'; break;
         default: continue;
         }
-        fwrite(p + plain_from, 1, i - plain_from, out);
-        fputc('\\', out);
-        fputc(code, out);
+        char escaped[2] = {'\\', code};
+        dj__cli_write(out, p + plain_from, i - plain_from);
+        dj__cli_write(out, escaped, 2);
         plain_from = i + 1;
     }
-    fwrite(p + plain_from, 1, len - plain_from, out);
+    dj__cli_write(out, p + plain_from, len - plain_from);
 }
 
-void dj__cli_put_text(FILE *out, const char *s)
+void dj__cli_put_text(dj__cli_out *out, const char *s)
 {
     dj__cli_put_field(out, s, strlen(s));
 }
 
-void dj__cli_put_row(FILE *out, const dj_value *values, unsigned count)
+void dj__cli_put_row(dj__cli_out *out, const dj_value *values, unsigned count)
 {
     for (unsigned i = 0; i < count; i++) {
         if (i > 0)
-            fputc('\t', out);
+            dj__cli_putc(out, '\t');
         dj__cli_put_field(out, values[i].ptr, values[i].len);
     }
-    fputc('\n', out);
+    dj__cli_putc(out, '\n');
 }
 
 /* ---- the password prompt ---- */
@@ -177,10 +178,11 @@ static void write_all(int fd, const char *s)
     }
 }
 
-/* Reads one line byte by byte: stdio would buffer what follows it (the SQL of
- * `dj -p query -`) and keep copies of the password in its buffer. Returns the
- * length, or -1 when the line does not fit (the rest of it is consumed). */
-static long read_secret_line(int fd, char *out, size_t size)
+/* Reads one line byte by byte: a buffered read would take what follows it
+ * (the SQL of `dj -p query -`) and keep copies of a password. Returns the
+ * length, or -1 when the line does not fit (the rest of it is consumed);
+ * *ended is set when the input ended before a newline. */
+static long read_line(int fd, char *out, size_t size, int *ended)
 {
     size_t n = 0;
     int too_long = 0;
@@ -189,6 +191,7 @@ static long read_secret_line(int fd, char *out, size_t size)
         ssize_t got = read(fd, &c, 1);
         if (got < 0 && errno == EINTR)
             continue;
+        *ended = got <= 0;
         if (got <= 0 || c == '\n')
             break;
         if (n + 1 < size)
@@ -215,7 +218,8 @@ int dj__cli_read_password(char *out, size_t size)
         write_all(tty, "Enter password: ");
         restore = echo_off(tty);
     }
-    long n = read_secret_line(tty >= 0 ? tty : STDIN_FILENO, out, size);
+    int ended;
+    long n = read_line(tty >= 0 ? tty : STDIN_FILENO, out, size, &ended);
     if (tty >= 0) {
         if (restore)
             echo_on(tty);
@@ -223,7 +227,7 @@ int dj__cli_read_password(char *out, size_t size)
         close(tty);
     }
     if (n < 0) {
-        fprintf(stderr, "dj: the password is longer than %zu bytes\n", size - 1);
+        dj__cli_printf(DJ__ERR, "dj: the password is longer than %zu bytes\n", size - 1);
         return DJ__CLI_USAGE;
     }
     return 0;
@@ -249,16 +253,11 @@ static void normalize_answer(char *s)
  * as "?" (not an answer). Returns 0 at the end of input. */
 static int read_answer(char *line, size_t size)
 {
-    if (!fgets(line, (int)size, stdin))
-        return 0;
-    size_t n = strlen(line);
-    if (n > 0 && line[n - 1] != '\n' && !feof(stdin)) {
-        int c;
-        while ((c = getchar()) != EOF && c != '\n')
-            ;
+    int ended = 0;
+    long n = read_line(STDIN_FILENO, line, size, &ended);
+    if (n < 0)
         strcpy(line, "?");
-    }
-    return 1;
+    return n != 0 || !ended;
 }
 
 int dj__cli_confirm(const char *prompt, void *ud)
@@ -269,13 +268,13 @@ int dj__cli_confirm(const char *prompt, void *ud)
     char line[64];
     for (;;) {
         if (show) {
-            fprintf(stderr, "%s [yes, No]: ", prompt);
-            fflush(stderr);
+            dj__cli_flush(DJ__OUT);
+            dj__cli_printf(DJ__ERR, "%s [yes, No]: ", prompt);
         }
         int got = read_answer(line, sizeof line);
         /* A terminal echoes the answer and its newline; piped answers do not. */
         if (show && (!interactive || !got))
-            fputc('\n', stderr);
+            dj__cli_putc(DJ__ERR, '\n');
         if (!got)
             return 0;
         normalize_answer(line);
@@ -288,35 +287,34 @@ int dj__cli_confirm(const char *prompt, void *ud)
 
 /* ---- stdin ---- */
 
-int dj__cli_read_stream(FILE *f, const char *what, char **out, size_t *len)
+int dj__cli_read_fd(int fd, const char *what, char **out, size_t *len)
 {
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
-    if (!buf) {
-        fprintf(stderr, "dj: out of memory reading %s\n", what);
-        return DJ__CLI_FAILED;
-    }
     for (;;) {
-        if (n + 1 == cap) {
+        if (buf && n + 1 == cap) {
             char *bigger = cap > ((size_t)-1) / 2 ? NULL : realloc(buf, cap * 2);
-            if (!bigger) {
+            if (!bigger)
                 free(buf);
-                fprintf(stderr, "dj: out of memory reading %s\n", what);
-                return DJ__CLI_FAILED;
-            }
             buf = bigger;
             cap *= 2;
         }
-        size_t got = fread(buf + n, 1, cap - 1 - n, f);
-        n += got;
+        if (!buf) {
+            dj__cli_printf(DJ__ERR, "dj: out of memory reading %s\n", what);
+            return DJ__CLI_FAILED;
+        }
+        ssize_t got = read(fd, buf + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            dj__cli_printf(DJ__ERR, "dj: cannot read %s: %s\n", what, strerror(e));
+            return DJ__CLI_FAILED;
+        }
         if (got == 0)
             break;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fprintf(stderr, "dj: cannot read %s: %s\n", what, strerror(e));
-        return DJ__CLI_FAILED;
+        n += (size_t)got;
     }
     buf[n] = '\0';
     *out = buf;
@@ -326,5 +324,5 @@ int dj__cli_read_stream(FILE *f, const char *what, char **out, size_t *len)
 
 int dj__cli_read_stdin(char **out, size_t *len)
 {
-    return dj__cli_read_stream(stdin, "standard input", out, len);
+    return dj__cli_read_fd(STDIN_FILENO, "standard input", out, len);
 }

@@ -260,7 +260,7 @@ static int find_command(int argc, char **argv, const command **out, int *used)
 static int command_usage(const command *c, const char *problem, const char *arg)
 {
     char synopsis[96];
-    snprintf(synopsis, sizeof synopsis, "%s%s%s", c->words, c->arguments[0] ? " " : "",
+    dj__fmt(synopsis, sizeof synopsis, "%s%s%s", c->words, c->arguments[0] ? " " : "",
              c->arguments);
     if (!arg)
         return dj__cli_usage_error(synopsis, "%s for 'dj %s'", problem, c->words);
@@ -348,7 +348,7 @@ static int build_config(dj__cli *cli, const invocation *inv)
         const global_option *o = &global_options[i];
         if (!inv->values[i] || dj_config_set(&cli->cfg, o->key, inv->values[i], &err) == 0)
             continue;
-        fprintf(stderr, "dj: --%s: %s\n", o->long_name, err.message);
+        dj__cli_printf(DJ__ERR, "dj: --%s: %s\n", o->long_name, err.message);
         return DJ__CLI_USAGE;
     }
     cli->quiet = inv->quiet;
@@ -376,19 +376,19 @@ static int show_config(dj__cli *cli, const dj__cli_args *args)
 {
     (void)args;
     if (cli->loaded_from[0]) {
-        fputs("# loaded from: ", stdout);
-        dj__cli_put_text(stdout, cli->loaded_from);
-        fputc('\n', stdout);
+        dj__cli_puts(DJ__OUT, "# loaded from: ");
+        dj__cli_put_text(DJ__OUT, cli->loaded_from);
+        dj__cli_putc(DJ__OUT, '\n');
     } else {
-        fputs("# no config file found\n", stdout);
+        dj__cli_puts(DJ__OUT, "# no config file found\n");
     }
     char value[DJ_STATEMENT_MAX];
     for (const char *const *key = dj_config_keys(); *key; key++) {
         if (dj_config_get(&cli->cfg, *key, value, sizeof value, 0) != 0)
             value[0] = '\0';
-        printf("%s\t", *key);
-        dj__cli_put_text(stdout, value);
-        fputc('\n', stdout);
+        dj__cli_printf(DJ__OUT, "%s\t", *key);
+        dj__cli_put_text(DJ__OUT, value);
+        dj__cli_putc(DJ__OUT, '\n');
     }
     return DJ__CLI_OK;
 }
@@ -473,14 +473,14 @@ static const char help_text[] =
 
 static int show_help(void)
 {
-    fputs(help_text, stdout);
+    dj__cli_puts(DJ__OUT, help_text);
     return DJ__CLI_OK;
 }
 
 static int show_version(void)
 {
     const char *features = dj_features_string();
-    printf("dj %s (libdatajoint %s)\nfeatures: %s\n", PACKAGE_VERSION, dj_version(),
+    dj__cli_printf(DJ__OUT, "dj %s (libdatajoint %s)\nfeatures: %s\n", PACKAGE_VERSION, dj_version(),
            features[0] ? features : "none");
     return DJ__CLI_OK;
 }

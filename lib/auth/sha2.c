@@ -14,7 +14,8 @@
 #include "crypto/sha.h"
 
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #define PINNED_KEY_MAX (16 * 1024)
 
@@ -85,17 +86,18 @@ static int file_error(dj_error *err, const char *what, const char *path)
 static int read_pinned_key(const dj__auth_ctx *ctx, char *buf, size_t *len, dj_error *err)
 {
     const char *path = ctx->server_public_key_path;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return file_error(err, "open", path);
     /* One byte more than allowed tells an oversized file from one that just fits. */
-    size_t n = fread(buf, 1, PINNED_KEY_MAX + 1, f);
-    if (ferror(f)) {
+    long got = dj__read_upto(fd, buf, PINNED_KEY_MAX + 1);
+    if (got < 0) {
         int rc = file_error(err, "read", path);
-        fclose(f);
+        close(fd);
         return rc;
     }
-    fclose(f);
+    close(fd);
+    size_t n = (size_t)got;
     if (n > PINNED_KEY_MAX)
         return dj__err(err, DJ_ECONFIG,
                        "the server_public_key file %s is larger than %d bytes; "

@@ -106,8 +106,9 @@ struct dj_conn {
 /* ---- io.c ---- */
 
 /* dj__read_packet without its common case: reading from the transport,
- * packets split in fragments, compression, errors. */
-int dj__read_packet_general(dj_conn *c, dj__packet *pkt, dj_error *err);
+ * packets split in fragments, compression, errors. Never inlined: a
+ * link-time optimiser would otherwise copy it into every caller. */
+DJ__NOINLINE int dj__read_packet_general(dj_conn *c, dj__packet *pkt, dj_error *err);
 
 /* Reads the next complete packet; payload valid until the next read. A failure
  * other than a server ERR marks the connection lost. Inline for its common

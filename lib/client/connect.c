@@ -6,7 +6,6 @@
 #include "client/conn.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -21,7 +20,7 @@ static void put_connect_attrs(dj__builder *b)
 {
     struct utsname u;
     char pid[24];
-    snprintf(pid, sizeof pid, "%ld", (long)getpid());
+    dj__fmt(pid, sizeof pid, "%ld", (long)getpid());
     dj__put_attr(b, "_client_name", "libdatajoint");
     dj__put_attr(b, "_client_version", PACKAGE_VERSION);
     if (uname(&u) == 0) {

@@ -21,7 +21,6 @@
 #include "client/conn.h"
 
 #include <poll.h>
-#include <stdio.h>
 #include <time.h>
 
 #include "net/socket.h"
@@ -168,8 +167,9 @@ int dj__hosts_connect(dj_conn *c, dj_error *err)
     }
     if (n > 1 && err) {
         int os = err->os_errno;
-        dj__err(err, DJ_ECONNECT, "no server of %u reachable (%u pass%s in %.1f s): %s", n,
-                passes, passes == 1 ? "" : "es", (double)(dj__now_ms() - began) / 1000.0,
+        int64_t tenths = (dj__now_ms() - began) / 100;
+        dj__err(err, DJ_ECONNECT, "no server of %u reachable (%u pass%s in %u.%u s): %s", n,
+                passes, passes == 1 ? "" : "es", (unsigned)(tenths / 10), (unsigned)(tenths % 10),
                 failures);
         err->os_errno = os;
         return DJ_ECONNECT;
@@ -353,16 +353,16 @@ int dj_transaction_run(dj_conn *c, dj_transaction_fn fn, void *ud, dj_error *err
 /* Reads and session settings may run twice: the first keyword says so. */
 static int is_repeatable(const char *sql)
 {
-    static const char *const words[] = {"SELECT", "SHOW", "SET", "DESCRIBE", "DESC",
-                                        "EXPLAIN", "USE"};
+    static const char *const words[] = {"select", "show", "set", "describe", "desc",
+                                        "explain", "use"};
     while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
         sql++;
     /* SET STATEMENT ... FOR <statement> is whatever its statement is. */
-    if (strncasecmp(sql, "SET STATEMENT", 13) == 0)
+    if (dj__ieq_n(sql, "set statement", 13))
         return 0;
     for (size_t i = 0; i < DJ__ARRAY_LEN(words); i++) {
         size_t n = strlen(words[i]);
-        if (strncasecmp(sql, words[i], n) == 0 &&
+        if (dj__ieq_n(sql, words[i], n) &&
             (sql[n] == '\0' || sql[n] == ' ' || sql[n] == '\t' || sql[n] == '\n' ||
              sql[n] == '\r' || sql[n] == '('))
             return 1;

@@ -5,7 +5,6 @@
 #include "client/conn.h"
 #include "wire/stmt.h"
 
-#include <stdio.h>
 
 /* More columns than any server allows in a result; a larger count is an attack
  * or corruption, refused before anything is allocated for it. */

@@ -8,7 +8,6 @@
  */
 #include "client/conn.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #define DJ__SQL_MODE "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO," \
@@ -121,7 +120,9 @@ int dj__session_setup(dj_conn *c, dj_error *err)
         if (rc && c->state == DJ__CONN_CLOSED)
             return first_error;
         if (answers[i] == ANSWER_MAX_PACKET && value[0]) {
-            c->server_max_packet = (size_t)strtoull(value, NULL, 10);
+            uint64_t v = 0;
+            if (dj__parse_u64(value, value + strlen(value), &v) == 0 && v <= SIZE_MAX)
+                c->server_max_packet = (size_t)v;
             if (!c->cfg.max_packet && c->server_max_packet)
                 c->max_packet = c->server_max_packet;
         }

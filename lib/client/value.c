@@ -55,20 +55,7 @@ static int text_integer(const dj_value *v, uint64_t *mag, int *negative)
 {
     const char *p = v->ptr, *end = v->ptr + v->len;
     *negative = p < end && *p == '-';
-    p += *negative;
-    if (p == end)
-        return -1;
-    uint64_t x = 0;
-    for (; p < end; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        unsigned d = (unsigned)(*p - '0');
-        if (x > (UINT64_MAX - d) / 10)
-            return -2;
-        x = x * 10 + d;
-    }
-    *mag = x;
-    return 0;
+    return dj__parse_u64(p + *negative, end, mag);
 }
 
 /* The integer in column col as magnitude and sign; 1, 0 for NULL, or an error. */

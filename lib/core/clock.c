@@ -41,17 +41,9 @@ int dj__random_bytes(void *buf, size_t n, dj_error *err)
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return dj__err(err, DJ_ESYSTEM, "cannot read random bytes: /dev/urandom unavailable");
-    while (n > 0) {
-        ssize_t got = read(fd, p, n);
-        if (got <= 0) {
-            if (got < 0 && errno == EINTR)
-                continue;
-            close(fd);
-            return dj__err(err, DJ_ESYSTEM, "cannot read random bytes from /dev/urandom");
-        }
-        p += got;
-        n -= (size_t)got;
-    }
+    long got = dj__read_upto(fd, p, n);
     close(fd);
+    if (got != (long)n)
+        return dj__err(err, DJ_ESYSTEM, "cannot read random bytes from /dev/urandom");
     return 0;
 }

@@ -1,8 +1,6 @@
 /* error.c - filling dj_error, and DataJoint's error classes. */
 #include "core/internal.h"
 
-#include <stdio.h>
-
 void dj_error_clear(dj_error *err)
 {
     if (err)
@@ -11,7 +9,7 @@ void dj_error_clear(dj_error *err)
 
 static void set_message(dj_error *err, const char *fmt, va_list ap)
 {
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    dj__vfmt(err->message, sizeof err->message, fmt, ap);
 }
 
 int dj__err(dj_error *err, int code, const char *fmt, ...)
@@ -53,7 +51,7 @@ void dj__err_prefix(dj_error *err, const char *fmt, ...)
     memcpy(old, err->message, sizeof old);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    dj__vfmt(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     /* Appended by hand: the message is meant to be cut at the buffer's end. */
     size_t used = strlen(err->message);

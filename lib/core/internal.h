@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "datajoint.h"
 #include "core/fmt.h"
+#include "datajoint.h"
 
 #if defined(__GNUC__)
 #define DJ__PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -61,10 +61,24 @@ int64_t dj__deadline(unsigned timeout_ms);
 /* Fills buf with unpredictable bytes (getrandom, /dev/urandom). */
 int dj__random_bytes(void *buf, size_t n, dj_error *err);
 
+/* ---- files (core/file.c) ---- */
+
+/* Reads from fd until cap bytes or the end of the file; returns the count,
+ * or -1 with errno set (EINTR is retried). */
+long dj__read_upto(int fd, void *buf, size_t cap);
+
 /* ---- string helpers (core/strutil.c) ---- */
 
 /* Copies src into a fixed array, NUL-terminated; returns -1 when it did not fit. */
 int dj__strlcpy(char *dst, const char *src, size_t size);
+/* The decimal digits in [p, end) (at least one, nothing else): 0, -1 when
+ * something else is there, -2 when the number exceeds UINT64_MAX. */
+int dj__parse_u64(const char *p, const char *end, uint64_t *out);
+/* ASCII lower case whatever the locale: SQL keywords and DataJoint's words. */
+char dj__ascii_lower(char c);
+/* 1 when the n bytes at s equal the lower-case word, ignoring ASCII case
+ * (stops at the first difference, so s may be shorter than n). */
+int dj__ieq_n(const char *s, const char *word, size_t n);
 /* snprintf into a fixed buffer; returns -1 when truncated. */
 int dj__snprintf(char *dst, size_t size, const char *fmt, ...) DJ__PRINTF(3, 4);
 

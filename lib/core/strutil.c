@@ -1,4 +1,4 @@
-/* strutil.c - bounded string copies into fixed arrays. */
+/* strutil.c - bounded string copies and the decimal numbers the server sends. */
 #include "core/internal.h"
 
 int dj__strlcpy(char *dst, const char *src, size_t size)
@@ -13,6 +13,36 @@ int dj__strlcpy(char *dst, const char *src, size_t size)
     }
     memcpy(dst, src, n + 1);
     return 0;
+}
+
+int dj__parse_u64(const char *p, const char *end, uint64_t *out)
+{
+    if (p == end)
+        return -1;
+    uint64_t x = 0;
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        unsigned d = (unsigned)(*p - '0');
+        if (x > (UINT64_MAX - d) / 10)
+            return -2;
+        x = x * 10 + d;
+    }
+    *out = x;
+    return 0;
+}
+
+char dj__ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+int dj__ieq_n(const char *s, const char *word, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (dj__ascii_lower(s[i]) != word[i])
+            return 0;
+    return 1;
 }
 
 int dj__snprintf(char *dst, size_t size, const char *fmt, ...)

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,19 +65,27 @@ typedef enum value_type {
     X("safemode", V_BOOL, safemode)                                 \
     X("loglevel", V_LOGLEVEL, loglevel)
 
+/* A key's type and field; its name is key_names[] at the same index. Small
+ * fields keep the table small: dj_config is well below 64 KiB. */
 typedef struct key_spec {
-    const char *name;
-    value_type type;
-    size_t offset; /* of the field in dj_config */
-    size_t size;   /* of the field: the capacity of a string */
+    uint8_t type;    /* value_type */
+    uint16_t offset; /* of the field in dj_config */
+    uint16_t size;   /* of the field: the capacity of a string */
 } key_spec;
 
+_Static_assert(sizeof(dj_config) <= UINT16_MAX, "key_spec offsets are 16 bits");
+
 #define KEY_SPEC_ROW(name, type, field) \
-    {name, type, offsetof(dj_config, field), sizeof(((dj_config *)0)->field)},
+    {type, offsetof(dj_config, field), sizeof(((dj_config *)0)->field)},
 #define KEY_NAME_ROW(name, type, field) name,
 
 static const key_spec key_specs[] = {CONFIG_KEYS(KEY_SPEC_ROW)};
 static const char *const key_names[] = {CONFIG_KEYS(KEY_NAME_ROW) NULL};
+
+static const char *key_name(const key_spec *key)
+{
+    return key_names[key - key_specs];
+}
 
 /* Which JSON values a file may give for each type. Strings always work,
  * since every value has a text form; null is handled before this. */
@@ -243,14 +250,14 @@ static int parse_log_level(const char *text, dj_log_level *level)
 static const key_spec *find_key(const char *name)
 {
     for (size_t i = 0; i < DJ__ARRAY_LEN(key_specs); i++)
-        if (strcmp(key_specs[i].name, name) == 0)
+        if (strcmp(key_names[i], name) == 0)
             return &key_specs[i];
     return NULL;
 }
 
 static int bad_value(dj_error *err, const key_spec *key, const char *value, const char *why)
 {
-    return dj__err(err, DJ_ECONFIG, "invalid value \"%.100s\" for %s: %s", value, key->name, why);
+    return dj__err(err, DJ_ECONFIG, "invalid value \"%.100s\" for %s: %s", value, key_name(key), why);
 }
 
 /* A host list is checked entry by entry exactly as the connection will read
@@ -287,8 +294,8 @@ static int set_value(dj_config *cfg, const key_spec *key, const char *text, dj_e
     case V_SECRET: {
         size_t n = strlen(text);
         if (n >= key->size)
-            return dj__err(err, DJ_ECONFIG, "value for %s is too long (max %zu bytes)", key->name,
-                           key->size - 1);
+            return dj__err(err, DJ_ECONFIG, "value for %s is too long (max %u bytes)",
+                           key_name(key), key->size - 1u);
         if (key->type == V_HOST && check_host_list(key, text, err))
             return DJ_ECONFIG;
         memcpy(field, text, n + 1);
@@ -336,7 +343,7 @@ static int set_value(dj_config *cfg, const key_spec *key, const char *text, dj_e
         memcpy(field, &level, sizeof level);
         return 0;
     }
-    return dj__err(err, DJ_EINVAL, "%s has no known type", key->name);
+    return dj__err(err, DJ_EINVAL, "%s has no known type", key_name(key));
 }
 
 /* Milliseconds as seconds without trailing zeros: 10000 -> "10", 2500 -> "2.5". */
@@ -510,21 +517,15 @@ static int read_file(const char *path, const dj_allocator *alloc, char **out, si
         close(fd);
         return dj__err(err, DJ_ENOMEM, "out of memory reading %s", path);
     }
-    while (n < cap) {
-        ssize_t got = read(fd, buf + n, cap - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            int e = errno;
-            close(fd);
-            dj__wipe(buf, cap);
-            dj__free(alloc, buf);
-            return dj__err(err, DJ_ECONFIG, "cannot read %s: %s", path, strerror(e));
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
+    long got = dj__read_upto(fd, buf, cap);
+    if (got < 0) {
+        int e = errno;
+        close(fd);
+        dj__wipe(buf, cap);
+        dj__free(alloc, buf);
+        return dj__err(err, DJ_ECONFIG, "cannot read %s: %s", path, strerror(e));
     }
+    n = (size_t)got;
     close(fd);
     *out = buf;
     *out_len = n;
@@ -564,7 +565,7 @@ static int apply_file_value(const dj__json_value *value, void *ud)
     loader->rejected_value = 1;
     if (!(json_rules[key->type].json_kinds & JSON_BIT(value->kind)))
         return dj__err(loader->err, DJ_ECONFIG, "%s:%u:%u: %s must be %s, not %s", loader->path,
-                       value->line, value->column, key->name, json_rules[key->type].expected,
+                       value->line, value->column, key_name(key), json_rules[key->type].expected,
                        json_kind_phrase(value->kind));
     const char *text = value->kind == DJ__JSON_TRUE    ? "true"
                        : value->kind == DJ__JSON_FALSE ? "false"

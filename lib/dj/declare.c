@@ -17,7 +17,6 @@
 #include "dj/declare.h"
 #include "wire/buf.h"
 
-static char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
 
 static void put(dj__builder *b, const char *s) { dj__put_bytes(b, s, strlen(s)); }
 
@@ -107,7 +106,7 @@ static char *server_type(dj_heading *h, const char *type)
                 continue;
             c = ' ';
         } else {
-            c = to_lower(c);
+            c = dj__ascii_lower(c);
         }
         buf[o++] = c;
     }
@@ -131,13 +130,9 @@ static char *server_type(dj_heading *h, const char *type)
 static int contains_word_ci(const char *s, const char *word)
 {
     size_t n = strlen(word);
-    for (; *s; s++) {
-        size_t i = 0;
-        while (i < n && s[i] && to_lower(s[i]) == word[i])
-            i++;
-        if (i == n)
+    for (; *s; s++)
+        if (dj__ieq_n(s, word, n))
             return 1;
-    }
     return 0;
 }
 
@@ -147,15 +142,9 @@ static int is_constant_literal(const char *d)
 {
     size_t n = strcspn(d, "(");
     static const char *const words[] = {"current_timestamp", "null"};
-    for (size_t i = 0; i < DJ__ARRAY_LEN(words); i++) {
-        if (strlen(words[i]) != n)
-            continue;
-        size_t k = 0;
-        while (k < n && to_lower(d[k]) == words[i][k])
-            k++;
-        if (k == n)
+    for (size_t i = 0; i < DJ__ARRAY_LEN(words); i++)
+        if (strlen(words[i]) == n && dj__ieq_n(d, words[i], n))
             return 1;
-    }
     return 0;
 }
 

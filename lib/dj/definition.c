@@ -13,20 +13,10 @@ static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == 
 static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
 static int is_alpha(char c) { return is_lower(c) || (c >= 'A' && c <= 'Z'); }
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
-static char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
-
-/* Case-insensitive comparison of n bytes against a lower-case word. */
-static int ieq_n(const char *s, const char *word, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (to_lower(s[i]) != word[i])
-            return 0;
-    return 1;
-}
 
 static int ieq(const char *s, size_t n, const char *word)
 {
-    return strlen(word) == n && ieq_n(s, word, n);
+    return strlen(word) == n && dj__ieq_n(s, word, n);
 }
 
 /* Trims [*s, *e) of spaces. */
@@ -447,13 +437,13 @@ static size_t index_prefix(const char *s, const char *e, int *unique)
 {
     const char *p = s;
     *unique = 0;
-    if (e - p > 6 && ieq_n(p, "unique", 6) && is_space(p[6])) {
+    if (e - p > 6 && dj__ieq_n(p, "unique", 6) && is_space(p[6])) {
         p += 6;
         while (p < e && is_space(*p))
             p++;
         *unique = 1;
     }
-    if (e - p < 5 || !ieq_n(p, "index", 5))
+    if (e - p < 5 || !dj__ieq_n(p, "index", 5))
         return 0;
     p += 5;
     while (p < e && is_space(*p))

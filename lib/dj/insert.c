@@ -17,7 +17,6 @@
 
 #include <inttypes.h>
 #include <math.h>
-#include <stdio.h>
 
 /* Text batches: at most this, and below the server's max_allowed_packet. */
 #define DJ__BATCH_MAX (4u * 1024u * 1024u)
@@ -66,9 +65,9 @@ static void put_printf(dj__builder *b, const char *fmt, ...)
     char tmp[64];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    size_t n = dj__vfmt(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    dj__put_bytes(b, tmp, (size_t)DJ__MIN((size_t)n, sizeof tmp - 1));
+    dj__put_bytes(b, tmp, DJ__MIN(n, sizeof tmp - 1));
 }
 
 static void put_temporal_literal(dj__builder *b, const dj_param *p)
@@ -120,7 +119,8 @@ static int put_literal(dj__builder *b, const dj_conn *c, const dj_param *p, dj_e
         double d = p->type == DJ_PARAM_FLOAT ? (double)p->v.f32 : p->v.f64;
         if (!isfinite(d))
             return dj__err(err, DJ_EINVAL, "NaN and infinity cannot be stored");
-        put_printf(b, "%.17g", d);
+        char text[DJ__DOUBLE_CHARS];
+        dj__put_bytes(b, text, dj__format_double(text, d));
         return 0;
     }
     case DJ_PARAM_STRING: {

@@ -14,7 +14,6 @@
  */
 #include "dj/json.h"
 
-#include <stdio.h>
 
 typedef struct parser {
     const unsigned char *s;
@@ -41,7 +40,7 @@ static int fail_at(parser *p, size_t at, const char *fmt, ...)
         p->where->column = (unsigned)(at - p->line_start + 1);
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(p->where->what, sizeof p->where->what, fmt, ap);
+        dj__vfmt(p->where->what, sizeof p->where->what, fmt, ap);
         va_end(ap);
     }
     return DJ_ECONFIG;
@@ -56,9 +55,9 @@ static const char *describe(const parser *p, size_t at, char *buf, size_t size)
     if (c == 0)
         return "NUL byte";
     if (c >= 0x20 && c < 0x7f)
-        snprintf(buf, size, "character '%c'", c);
+        dj__fmt(buf, size, "character '%c'", c);
     else
-        snprintf(buf, size, "byte 0x%02X", c);
+        dj__fmt(buf, size, "byte 0x%02X", c);
     return buf;
 }
 

@@ -307,7 +307,7 @@ int dj_schema_size_on_disk(dj_schema *s, uint64_t *bytes, dj_error *err)
     if (rc < 0)
         return rc;
     /* DataJoint fails on an empty schema's NULL sum; zero bytes is the honest answer. */
-    if (rc == 1 && !is_null)
-        *bytes = strtoull(value, NULL, 10);
+    if (rc == 1 && !is_null && dj__parse_u64(value, value + strlen(value), bytes))
+        return dj__err(err, DJ_EPROTO, "the server's schema size is not a number: '%.60s'", value);
     return 0;
 }

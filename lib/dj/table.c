@@ -190,6 +190,10 @@ static int table_name_of(dj_conn *conn, const char *schema, const char *class_na
     return dj_class_to_table(part, DJ_TIER_PART, c.best, out, TABLE_NAME_SIZE, err);
 }
 
+/* Resolving parents and compiling definitions: left out of a build
+ * configured with --disable-declare. */
+#ifdef HAVE_DECLARE
+
 /* ------------------------------------------------------------------------- */
 /* Resolving "-> Parent"                                                      */
 
@@ -322,6 +326,23 @@ static int compile(dj_schema *s, const char *table, const char *master_table,
     dj__definition_free(&def);
     return rc;
 }
+
+#else
+
+/* A build without declaration still opens tables; it cannot create them. */
+static int compile(dj_schema *s, const char *table, const char *master_table,
+                   const char *definition, char **sql, dj_error *err)
+{
+    (void)s;
+    (void)table;
+    (void)master_table;
+    (void)definition;
+    *sql = NULL;
+    dj__err(err, DJ_EUNSUPPORTED, "table declaration is not compiled in (configure --enable-declare)");
+    return DJ_EUNSUPPORTED;
+}
+
+#endif
 
 static int check_args(dj_schema *s, const char *class_name, const char *definition,
                       const char *what, dj_error *err)

@@ -8,7 +8,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -121,9 +120,9 @@ int dj__sock_connect_tcp(int *out, const char *host, unsigned port, int64_t dead
                          dj_error *err)
 {
     char where[DJ_HOST_MAX + 16];
-    snprintf(where, sizeof where, strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port);
+    dj__fmt(where, sizeof where, strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port);
     char service[16];
-    snprintf(service, sizeof service, "%u", port);
+    dj__fmt(service, sizeof service, "%u", port);
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_family = AF_UNSPEC,
                              .ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG};
     struct addrinfo *list = NULL;

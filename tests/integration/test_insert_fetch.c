@@ -781,7 +781,7 @@ Test(insert_fetch, cli_table_insert_reads_tab_separated_rows_with_escapes)
     cr_assert(strstr(read_text(path), "line 1 has 2 values"), "%s", read_text(path));
     rc = run_cli_insert(dir, "NoSuchClass", "x\n");
     cr_assert_eq(rc, 4);
-    cr_assert(strstr(read_text(path), "no table for class NoSuchClass"), "%s", read_text(path));
+    cr_assert(strstr(read_text(path), "`no_such_class` is not defined."), "%s", read_text(path));
     char cleanup[700];
     snprintf(cleanup, sizeof cleanup, "rm -rf '%s'", dir);
     cr_assert_eq(system(cleanup), 0);
