@@ -116,21 +116,26 @@ static int echo_tty_fd = -1;
 static struct termios echo_saved;
 static const int echo_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
-static void restore_echo_and_die(int sig)
-{
-    tcsetattr(echo_tty_fd, TCSAFLUSH, &echo_saved);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void set_echo_signal_handlers(void (*handler)(int))
+static void set_handler(int sig, void (*handler)(int))
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
+static void restore_echo_and_die(int sig)
+{
+    tcsetattr(echo_tty_fd, TCSAFLUSH, &echo_saved);
+    set_handler(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void set_echo_signal_handlers(void (*handler)(int))
+{
     for (size_t i = 0; i < sizeof echo_signals / sizeof echo_signals[0]; i++)
-        sigaction(echo_signals[i], &sa, NULL);
+        set_handler(echo_signals[i], handler);
 }
 
 /* Turns echo off on tty; returns 1 when it must be turned back on. */

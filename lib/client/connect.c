@@ -76,18 +76,16 @@ static int send_auth_out(dj_conn *c, dj__auth_ctx *ctx, dj_error *err)
 
 /* Turns the server's ERR during login into an auth failure that keeps the
  * server's errno, SQLSTATE and message. */
-static int auth_error(dj_conn *c, const dj__packet *pkt, dj_error *err)
+static int auth_error(const dj__packet *pkt, dj_error *err)
 {
     int rc = dj__err_packet_parse(pkt->payload, pkt->len, err);
     if (rc == DJ_ESERVER && err)
         err->code = DJ_EAUTH;
-    dj__conn_drop(c);
     return rc == DJ_ESERVER ? DJ_EAUTH : rc;
 }
 
-static int unknown_plugin(dj_conn *c, const char *name, size_t len, dj_error *err)
+static int unknown_plugin(const char *name, size_t len, dj_error *err)
 {
-    dj__conn_drop(c);
     return dj__err(err, DJ_EAUTH,
                    "server asked for authentication plugin '%.*s', which is not supported by "
                    "this build (features: %s)", (int)len, name, dj_features_string());
@@ -107,18 +105,14 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
         plugin = dj__auth_find("mysql_native_password", 21);
     set_challenge(ctx, plugin, g->scramble, g->scramble_len);
     int rc = ctx->challenge_len >= 20 ? plugin->start(ctx, err) : DJ__AUTH_SEND;
-    if (rc < 0) {
-        dj__conn_drop(c);
+    if (rc < 0)
         return rc;
-    }
 
     /* Without the lenenc form the response has a one-byte length. */
-    if (!(c->caps & DJ__CLIENT_PLUGIN_AUTH_LENENC) && ctx->out_len > 255) {
-        dj__conn_drop(c);
+    if (!(c->caps & DJ__CLIENT_PLUGIN_AUTH_LENENC) && ctx->out_len > 255)
         return dj__err(err, DJ_EUNSUPPORTED, "the %zu-byte %s response does not fit a server "
                                              "without CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA",
                        ctx->out_len, plugin->name);
-    }
     dj__builder attrs;
     dj__builder_init(&attrs, c->alloc);
     put_connect_attrs(&attrs);
@@ -157,17 +151,13 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
         if (rc)
             return rc;
         const uint8_t *p = pkt.payload;
-        if (pkt.len == 0) {
-            dj__conn_drop(c);
+        if (pkt.len == 0)
             return dj__err(err, DJ_EPROTO, "empty packet during authentication");
-        }
         if (p[0] == DJ__PKT_OK) {
             dj__ok ok;
             rc = dj__ok_parse(p, pkt.len, &ok, err);
-            if (rc) {
-                dj__conn_drop(c);
+            if (rc)
                 return rc;
-            }
             c->status = ok.status;
             dj__strlcpy(c->auth_plugin, plugin->name, sizeof c->auth_plugin);
             dj__log(c, DJ_LOG_DEBUG, "authenticated as %s with %s%s%s", c->cfg.user, plugin->name,
@@ -175,22 +165,18 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
             return 0;
         }
         if (p[0] == DJ__PKT_ERR)
-            return auth_error(c, &pkt, err);
+            return auth_error(&pkt, err);
         if (p[0] == DJ__PKT_EOF) {
             dj__auth_switch sw;
             rc = dj__auth_switch_parse(p, pkt.len, &sw, err);
-            if (rc) {
-                dj__conn_drop(c);
+            if (rc)
                 return rc;
-            }
-            if (++switches > DJ__MAX_AUTH_SWITCHES) {
-                dj__conn_drop(c);
+            if (++switches > DJ__MAX_AUTH_SWITCHES)
                 return dj__err(err, DJ_EPROTO, "server switched the authentication plugin "
                                                "more than once; refused");
-            }
             plugin = dj__auth_find(sw.plugin, sw.plugin_len);
             if (!plugin)
-                return unknown_plugin(c, sw.plugin, sw.plugin_len, err);
+                return unknown_plugin(sw.plugin, sw.plugin_len, err);
             ctx->step = 0;
             ctx->route = NULL;
             set_challenge(ctx, plugin, sw.data, sw.data_len);
@@ -198,14 +184,11 @@ static int auth_loop(dj_conn *c, const dj__greeting *g, dj__auth_ctx *ctx, dj_er
         } else if (p[0] == DJ__PKT_AUTH_MORE && plugin->more) {
             rc = plugin->more(ctx, p + 1, pkt.len - 1, err);
         } else {
-            dj__conn_drop(c);
             return dj__err(err, DJ_EPROTO, "unexpected packet 0x%02x during authentication",
                            (unsigned)p[0]);
         }
-        if (rc < 0) {
-            dj__conn_drop(c);
+        if (rc < 0)
             return rc;
-        }
         if (rc == DJ__AUTH_SEND) {
             rc = send_auth_out(c, ctx, err);
             if (rc)
@@ -229,13 +212,11 @@ static int start_tls(dj_conn *c, const char *host, dj_error *err)
     int rc = dj__send_packet(c, NULL, 0, err);
     if (rc)
         return rc;
-    rc = dj__tls_start(&c->tls, c->fd, host, c->tls_ctx, c->connect_deadline, err);
-    if (rc)
-        dj__conn_drop(c);
-    return rc;
+    return dj__tls_start(&c->tls, c->fd, host, c->tls_ctx, c->connect_deadline, err);
 }
 
-/* Greeting, TLS and login on an open transport. */
+/* Greeting, TLS and login on an open transport; the caller drops the
+ * connection when this fails. */
 static int handshake(dj_conn *c, const char *host, dj_error *err)
 {
     dj__packet pkt;
@@ -247,15 +228,12 @@ static int handshake(dj_conn *c, const char *host, dj_error *err)
         rc = dj__err_packet_parse(pkt.payload, pkt.len, err);
         if (err && rc == DJ_ESERVER)
             err->code = DJ_ECONNECT;
-        dj__conn_drop(c);
         return DJ_ECONNECT;
     }
     dj__greeting g;
     rc = dj__greeting_parse(pkt.payload, pkt.len, &g, err);
-    if (rc) {
-        dj__conn_drop(c);
+    if (rc)
         return rc;
-    }
     memcpy(c->server_version, g.server_version, sizeof c->server_version);
     c->is_mariadb = g.is_mariadb;
     c->server_caps = g.capabilities;
@@ -269,7 +247,6 @@ static int handshake(dj_conn *c, const char *host, dj_error *err)
             if (rc)
                 return rc;
         } else if (c->cfg.tls_mode != DJ_TLS_PREFERRED) {
-            dj__conn_drop(c);
             return dj__err(err, DJ_ETLS, "TLS is %s but the server does not offer it; "
                                          "nothing was sent", dj_tls_mode_name(c->cfg.tls_mode));
         }

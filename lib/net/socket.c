@@ -16,31 +16,29 @@
 #define MSG_NOSIGNAL 0
 #endif
 
-static int set_nonblocking(int fd)
-{
-    int flags = fcntl(fd, F_GETFL, 0);
-    return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-}
-
+/* A non-blocking socket that a fork+exec does not inherit. */
 static int open_socket(int family, int type)
 {
-#ifdef SOCK_CLOEXEC
-    int fd = socket(family, type | SOCK_CLOEXEC, 0);
-#else
-    int fd = socket(family, type, 0);
-    if (fd >= 0)
-        fcntl(fd, F_SETFD, FD_CLOEXEC);
-#endif
+#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
+    /* Linux and the BSDs set both in the same call. */
+    int fd = socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return -1;
+#else
+    int fd = socket(family, type, 0);
+    if (fd < 0)
+        return -1;
+    int flags = fcntl(fd, F_GETFL, 0);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
+        fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+        close(fd);
+        return -1;
+    }
+#endif
 #ifdef SO_NOSIGPIPE
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
 #endif
-    if (set_nonblocking(fd) < 0) {
-        close(fd);
-        return -1;
-    }
     return fd;
 }
 
