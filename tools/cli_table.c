@@ -13,19 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
-static const struct {
-    const char *name;
-    dj_tier tier;
-} tiers[] = {
-    {"manual", DJ_TIER_MANUAL},     {"lookup", DJ_TIER_LOOKUP}, {"imported", DJ_TIER_IMPORTED},
-    {"computed", DJ_TIER_COMPUTED}, {"part", DJ_TIER_PART},
-};
-
+/* The tiers a table is declared in: the first ones of dj_tier. */
 static int parse_tier(const char *text, dj_tier *tier)
 {
-    for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++)
-        if (strcmp(text, tiers[i].name) == 0) {
-            *tier = tiers[i].tier;
+    for (int t = DJ_TIER_MANUAL; t <= DJ_TIER_PART; t++)
+        if (strcmp(text, dj_tier_name((dj_tier)t)) == 0) {
+            *tier = (dj_tier)t;
             return DJ__CLI_OK;
         }
     return dj__cli_usage_error("table declare SCHEMA CLASS --definition FILE [--tier TIER]",

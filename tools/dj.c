@@ -26,29 +26,30 @@ typedef enum option_action {
     SHOW_VERSION
 } option_action;
 
+/* The pointers first and the small fields last and narrow: no padding between. */
 typedef struct global_option {
-    char short_name; /* 0: long form only */
     const char *long_name;
-    int takes_value;
-    option_action action;
-    const char *key; /* for SET_KEY */
+    const char *key;       /* for SET_KEY */
+    char short_name;       /* 0: long form only */
+    uint8_t takes_value;
+    uint8_t action;        /* option_action */
 } global_option;
 
 static const global_option global_options[] = {
-    {'h', "host", 1, SET_KEY, "database.host"},
-    {'P', "port", 1, SET_KEY, "database.port"},
-    {'u', "user", 1, SET_KEY, "database.user"},
-    {'S', "socket", 1, SET_KEY, "database.unix_socket"},
-    {'D', "database", 1, SET_KEY, "database.database"},
-    {0, "tls", 1, SET_KEY, "database.use_tls"},
-    {0, "ca", 1, SET_KEY, "database.tls_ca"},
-    {0, "connect-timeout", 1, SET_KEY, "database.connect_timeout"},
-    {0, "read-timeout", 1, SET_KEY, "database.read_timeout"},
-    {0, "compress", 0, SET_KEY, "database.compress"},
-    {'p', "password", 0, PROMPT_PASSWORD, NULL},
-    {'q', "quiet", 0, BE_QUIET, NULL},
-    {'?', "help", 0, SHOW_HELP, NULL},
-    {'V', "version", 0, SHOW_VERSION, NULL},
+    {"host", "database.host", 'h', 1, SET_KEY},
+    {"port", "database.port", 'P', 1, SET_KEY},
+    {"user", "database.user", 'u', 1, SET_KEY},
+    {"socket", "database.unix_socket", 'S', 1, SET_KEY},
+    {"database", "database.database", 'D', 1, SET_KEY},
+    {"tls", "database.use_tls", 0, 1, SET_KEY},
+    {"ca", "database.tls_ca", 0, 1, SET_KEY},
+    {"connect-timeout", "database.connect_timeout", 0, 1, SET_KEY},
+    {"read-timeout", "database.read_timeout", 0, 1, SET_KEY},
+    {"compress", "database.compress", 0, 0, SET_KEY},
+    {"password", NULL, 'p', 0, PROMPT_PASSWORD},
+    {"quiet", NULL, 'q', 0, BE_QUIET},
+    {"help", NULL, '?', 0, SHOW_HELP},
+    {"version", NULL, 'V', 0, SHOW_VERSION},
 };
 
 #define GLOBAL_OPTION_COUNT (sizeof global_options / sizeof global_options[0])
@@ -77,7 +78,7 @@ static void take_option(const global_option *o, const char *value, invocation *i
         break;
     case SHOW_HELP:
     case SHOW_VERSION:
-        inv->show = o->action;
+        inv->show = (option_action)o->action;
         break;
     }
 }
@@ -189,30 +190,32 @@ static int show_config(dj__cli *cli, const dj__cli_args *args);
 
 typedef int (*command_fn)(dj__cli *cli, const dj__cli_args *args);
 
+/* The pointers first and the counts last and narrow: no padding between. */
 typedef struct command {
     const char *words;       /* "schema create" */
     const char *arguments;   /* for usage messages */
-    int positionals;         /* how many arguments it takes */
     const char *flag_name;   /* its own option, NULL for none */
-    int needs_server;
     command_fn run;
     const char *value_names[DJ__CLI_MAX_VALUES]; /* its options that take a value */
+    uint8_t positionals;     /* how many arguments it takes */
+    uint8_t needs_server;
 } command;
 
 static const command commands[] = {
-    {"schema create", "NAME [--strict-names]", 1, "--strict-names", 1, dj__cli_schema_create, {NULL}},
-    {"schema exists", "NAME", 1, NULL, 1, dj__cli_schema_exists, {NULL}},
-    {"schema list", "", 0, NULL, 1, dj__cli_schema_list, {NULL}},
-    {"schema tables", "NAME [--header]", 1, "--header", 1, dj__cli_schema_tables, {NULL}},
-    {"schema drop", "NAME [--force]", 1, "--force", 1, dj__cli_schema_drop, {NULL}},
-    {"ping", "", 0, NULL, 1, dj__cli_ping, {NULL}},
-    {"query", "SQL|- [--header]", 1, "--header", 1, dj__cli_query, {NULL}},
-    {"config", "", 0, NULL, 0, show_config, {NULL}},
-    {"table declare", "SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]", 2,
-     "--dry-run", 1, dj__cli_table_declare, {"--definition", "--tier"}},
-    {"table describe", "SCHEMA CLASS", 2, NULL, 1, dj__cli_table_describe, {NULL}},
-    {"table insert", "SCHEMA CLASS [--skip-duplicates]", 2, "--skip-duplicates", 1,
-     dj__cli_table_insert, {NULL}},
+    {"schema create", "NAME [--strict-names]", "--strict-names", dj__cli_schema_create, {NULL}, 1,
+     1},
+    {"schema exists", "NAME", NULL, dj__cli_schema_exists, {NULL}, 1, 1},
+    {"schema list", "", NULL, dj__cli_schema_list, {NULL}, 0, 1},
+    {"schema tables", "NAME [--header]", "--header", dj__cli_schema_tables, {NULL}, 1, 1},
+    {"schema drop", "NAME [--force]", "--force", dj__cli_schema_drop, {NULL}, 1, 1},
+    {"ping", "", NULL, dj__cli_ping, {NULL}, 0, 1},
+    {"query", "SQL|- [--header]", "--header", dj__cli_query, {NULL}, 1, 1},
+    {"config", "", NULL, show_config, {NULL}, 0, 0},
+    {"table declare", "SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]", "--dry-run",
+     dj__cli_table_declare, {"--definition", "--tier"}, 2, 1},
+    {"table describe", "SCHEMA CLASS", NULL, dj__cli_table_describe, {NULL}, 2, 1},
+    {"table insert", "SCHEMA CLASS [--skip-duplicates]", "--skip-duplicates", dj__cli_table_insert,
+     {NULL}, 2, 1},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -353,16 +353,15 @@ int dj_transaction_run(dj_conn *c, dj_transaction_fn fn, void *ud, dj_error *err
 /* Reads and session settings may run twice: the first keyword says so. */
 static int is_repeatable(const char *sql)
 {
-    static const char *const words[] = {"select", "show", "set", "describe", "desc",
-                                        "explain", "use"};
+    static const char words[] = "select\0show\0set\0describe\0desc\0explain\0use";
     while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
         sql++;
     /* SET STATEMENT ... FOR <statement> is whatever its statement is. */
     if (dj__ieq_n(sql, "set statement", 13))
         return 0;
-    for (size_t i = 0; i < DJ__ARRAY_LEN(words); i++) {
-        size_t n = strlen(words[i]);
-        if (dj__ieq_n(sql, words[i], n) &&
+    for (const char *w = words; *w; w += strlen(w) + 1) {
+        size_t n = strlen(w);
+        if (dj__ieq_n(sql, w, n) &&
             (sql[n] == '\0' || sql[n] == ' ' || sql[n] == '\t' || sql[n] == '\n' ||
              sql[n] == '\r' || sql[n] == '('))
             return 1;

@@ -79,6 +79,12 @@ char dj__ascii_lower(char c);
 /* 1 when the n bytes at s equal the lower-case word, ignoring ASCII case
  * (stops at the first difference, so s may be shorter than n). */
 int dj__ieq_n(const char *s, const char *word, size_t n);
+/* Word lists packed into one string ("one\0two\0"; the literal's own NUL
+ * ends the list) instead of a table of pointers: the position of the n bytes
+ * at s among the lower-case words, ignoring ASCII case, or -1; and the word
+ * at a position. */
+int dj__word_find(const char *words, const char *s, size_t n);
+const char *dj__word_at(const char *words, size_t i);
 /* snprintf into a fixed buffer; returns -1 when truncated. */
 int dj__snprintf(char *dst, size_t size, const char *fmt, ...) DJ__PRINTF(3, 4);
 

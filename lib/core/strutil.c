@@ -45,6 +45,21 @@ int dj__ieq_n(const char *s, const char *word, size_t n)
     return 1;
 }
 
+int dj__word_find(const char *words, const char *s, size_t n)
+{
+    for (int i = 0; *words; i++, words += strlen(words) + 1)
+        if (strlen(words) == n && dj__ieq_n(s, words, n))
+            return i;
+    return -1;
+}
+
+const char *dj__word_at(const char *words, size_t i)
+{
+    for (; i > 0; i--)
+        words += strlen(words) + 1;
+    return words;
+}
+
 int dj__snprintf(char *dst, size_t size, const char *fmt, ...)
 {
     va_list ap;

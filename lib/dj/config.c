@@ -78,6 +78,9 @@ _Static_assert(sizeof(dj_config) <= UINT16_MAX, "key_spec offsets are 16 bits");
 #define KEY_SPEC_ROW(name, type, field) \
     {type, offsetof(dj_config, field), sizeof(((dj_config *)0)->field)},
 #define KEY_NAME_ROW(name, type, field) name,
+#define KEY_ENUM_ROW(name, type, field) K_##field,
+
+enum { CONFIG_KEYS(KEY_ENUM_ROW) };
 
 static const key_spec key_specs[] = {CONFIG_KEYS(KEY_SPEC_ROW)};
 static const char *const key_names[] = {CONFIG_KEYS(KEY_NAME_ROW) NULL};
@@ -90,24 +93,32 @@ static const char *key_name(const key_spec *key)
 /* Which JSON values a file may give for each type. Strings always work,
  * since every value has a text form; null is handled before this. */
 #define JSON_BIT(kind) (1u << (kind))
-static const struct {
-    unsigned json_kinds;
-    const char *expected;
-} json_rules[] = {
-    [V_TEXT] = {JSON_BIT(DJ__JSON_STRING), "a string"},
-    [V_HOST] = {JSON_BIT(DJ__JSON_STRING), "a string"},
-    [V_SECRET] = {JSON_BIT(DJ__JSON_STRING), "a string"},
-    [V_PORT] = {JSON_BIT(DJ__JSON_STRING) | JSON_BIT(DJ__JSON_NUMBER), "a number or a string"},
-    [V_BOOL] = {JSON_BIT(DJ__JSON_STRING) | JSON_BIT(DJ__JSON_NUMBER) | JSON_BIT(DJ__JSON_TRUE) |
-                    JSON_BIT(DJ__JSON_FALSE),
-                "a boolean, a number or a string"},
-    [V_TLS] = {JSON_BIT(DJ__JSON_STRING) | JSON_BIT(DJ__JSON_TRUE) | JSON_BIT(DJ__JSON_FALSE),
-               "true, false, null or a TLS mode name"},
-    [V_SECONDS] = {JSON_BIT(DJ__JSON_STRING) | JSON_BIT(DJ__JSON_NUMBER), "a number or a string"},
-    [V_BYTES] = {JSON_BIT(DJ__JSON_STRING) | JSON_BIT(DJ__JSON_NUMBER), "a number or a string"},
-    [V_LOGLEVEL] = {JSON_BIT(DJ__JSON_STRING), "a string"},
-    [V_UINT] = {JSON_BIT(DJ__JSON_STRING) | JSON_BIT(DJ__JSON_NUMBER), "a number or a string"},
+#define JSON_NUMERIC (JSON_BIT(DJ__JSON_STRING) | JSON_BIT(DJ__JSON_NUMBER))
+#define JSON_TRUTH (JSON_BIT(DJ__JSON_TRUE) | JSON_BIT(DJ__JSON_FALSE))
+static const uint8_t json_kinds[] = {
+    [V_TEXT] = JSON_BIT(DJ__JSON_STRING),
+    [V_HOST] = JSON_BIT(DJ__JSON_STRING),
+    [V_SECRET] = JSON_BIT(DJ__JSON_STRING),
+    [V_PORT] = JSON_NUMERIC,
+    [V_BOOL] = JSON_NUMERIC | JSON_TRUTH,
+    [V_TLS] = JSON_BIT(DJ__JSON_STRING) | JSON_TRUTH,
+    [V_SECONDS] = JSON_NUMERIC,
+    [V_BYTES] = JSON_NUMERIC,
+    [V_LOGLEVEL] = JSON_BIT(DJ__JSON_STRING),
+    [V_UINT] = JSON_NUMERIC,
 };
+_Static_assert(DJ__JSON_OBJECT < 8, "json_kinds holds one bit per JSON kind");
+
+/* What the kinds above say in a message. */
+static const char *expected_json(unsigned kinds)
+{
+    switch (kinds) {
+    case JSON_NUMERIC: return "a number or a string";
+    case JSON_NUMERIC | JSON_TRUTH: return "a boolean, a number or a string";
+    case JSON_BIT(DJ__JSON_STRING) | JSON_TRUTH: return "true, false, null or a TLS mode name";
+    }
+    return "a string";
+}
 
 static const char *const tls_mode_names[] = {
     [DJ_TLS_DISABLED] = "disabled",
@@ -174,14 +185,12 @@ static int parse_port(const char *s, size_t n, unsigned *port)
 
 static int parse_bool(const char *text, int *out)
 {
-    static const struct {
-        const char *word;
-        int value;
-    } words[] = {{"true", 1}, {"false", 0}, {"1", 1}, {"0", 0}, {"yes", 1},
-                 {"no", 0},   {"on", 1},    {"off", 0}};
-    for (size_t i = 0; i < DJ__ARRAY_LEN(words); i++) {
-        if (name_matches(text, words[i].word)) {
-            *out = words[i].value;
+    /* true words at even positions, false ones at odd */
+    static const char words[] = "true\0false\0" "1\0" "0\0yes\0no\0on\0off";
+    int even = 1;
+    for (const char *w = words; *w; w += strlen(w) + 1, even = !even) {
+        if (name_matches(text, w)) {
+            *out = even;
             return 0;
         }
     }
@@ -458,13 +467,9 @@ int dj_config_get(const dj_config *cfg, const char *key, char *out, size_t outsi
 
 int dj_tls_mode_parse(const char *text, dj_tls_mode *mode)
 {
-    static const struct {
-        const char *word;
-        dj_tls_mode mode;
-    } datajoint_words[] = {{"true", DJ_TLS_REQUIRED},
-                           {"false", DJ_TLS_DISABLED},
-                           {"none", DJ_TLS_PREFERRED},
-                           {"null", DJ_TLS_PREFERRED}};
+    static const char datajoint_words[] = "true\0false\0none\0null";
+    static const uint8_t datajoint_modes[] = {DJ_TLS_REQUIRED, DJ_TLS_DISABLED, DJ_TLS_PREFERRED,
+                                              DJ_TLS_PREFERRED};
     if (!text || !mode)
         return DJ_EINVAL;
     for (size_t i = 0; i < DJ__ARRAY_LEN(tls_mode_names); i++) {
@@ -473,9 +478,10 @@ int dj_tls_mode_parse(const char *text, dj_tls_mode *mode)
             return 0;
         }
     }
-    for (size_t i = 0; i < DJ__ARRAY_LEN(datajoint_words); i++) {
-        if (name_matches(text, datajoint_words[i].word)) {
-            *mode = datajoint_words[i].mode;
+    const char *w = datajoint_words;
+    for (size_t i = 0; i < DJ__ARRAY_LEN(datajoint_modes); i++, w += strlen(w) + 1) {
+        if (name_matches(text, w)) {
+            *mode = (dj_tls_mode)datajoint_modes[i];
             return 0;
         }
     }
@@ -563,9 +569,10 @@ static int apply_file_value(const dj__json_value *value, void *ud)
     if (!key || value->kind == DJ__JSON_NULL)
         return 0;
     loader->rejected_value = 1;
-    if (!(json_rules[key->type].json_kinds & JSON_BIT(value->kind)))
+    unsigned kinds = json_kinds[key->type];
+    if (!(kinds & JSON_BIT(value->kind)))
         return dj__err(loader->err, DJ_ECONFIG, "%s:%u:%u: %s must be %s, not %s", loader->path,
-                       value->line, value->column, key_name(key), json_rules[key->type].expected,
+                       value->line, value->column, key_name(key), expected_json(kinds),
                        json_kind_phrase(value->kind));
     const char *text = value->kind == DJ__JSON_TRUE    ? "true"
                        : value->kind == DJ__JSON_FALSE ? "false"
@@ -602,30 +609,23 @@ static int load_file_into(dj_config *cfg, const char *path, dj_error *err)
 /* ---- environment ---- */
 
 /* DataJoint 0.14's DJ_HOST, DJ_USER, DJ_PASS and DJ_LOG_LEVEL, DataJoint
- * 2.x's DJ_PORT and DJ_USE_TLS, and two of our own. */
-static const struct {
-    const char *variable;
-    const char *key;
-} env_keys[] = {
-    {"DJ_HOST", "database.host"},
-    {"DJ_PORT", "database.port"},
-    {"DJ_USER", "database.user"},
-    {"DJ_PASS", "database.password"},
-    {"DJ_USE_TLS", "database.use_tls"},
-    {"DJ_CONNECT_TIMEOUT", "database.connect_timeout"},
-    {"DJ_TLS_CA", "database.tls_ca"},
-    {"DJ_LOG_LEVEL", "loglevel"},
-};
+ * 2.x's DJ_PORT and DJ_USE_TLS, and two of our own; env_vars and env_keys
+ * go in step. */
+static const char env_vars[] = "DJ_HOST\0DJ_PORT\0DJ_USER\0DJ_PASS\0DJ_USE_TLS\0"
+                               "DJ_CONNECT_TIMEOUT\0DJ_TLS_CA\0DJ_LOG_LEVEL";
+static const uint8_t env_keys[] = {K_host,     K_port,               K_user,   K_password,
+                                   K_tls_mode, K_connect_timeout_ms, K_tls_ca, K_loglevel};
 
 static int apply_env_into(dj_config *cfg, dj_error *err)
 {
-    for (size_t i = 0; i < DJ__ARRAY_LEN(env_keys); i++) {
-        const char *value = getenv(env_keys[i].variable);
+    const char *variable = env_vars;
+    for (size_t i = 0; i < DJ__ARRAY_LEN(env_keys); i++, variable += strlen(variable) + 1) {
+        const char *value = getenv(variable);
         if (!value || *value == '\0')
             continue;
-        int rc = dj_config_set(cfg, env_keys[i].key, value, err);
+        int rc = set_value(cfg, &key_specs[env_keys[i]], value, err);
         if (rc) {
-            dj__err_prefix(err, "%s", env_keys[i].variable);
+            dj__err_prefix(err, "%s", variable);
             return rc;
         }
     }

@@ -141,11 +141,7 @@ static int contains_word_ci(const char *s, const char *word)
 static int is_constant_literal(const char *d)
 {
     size_t n = strcspn(d, "(");
-    static const char *const words[] = {"current_timestamp", "null"};
-    for (size_t i = 0; i < DJ__ARRAY_LEN(words); i++)
-        if (strlen(words[i]) == n && dj__ieq_n(d, words[i], n))
-            return 1;
-    return 0;
+    return dj__word_find("current_timestamp\0null", d, n) >= 0;
 }
 
 /* ---- attribute lines ---- */

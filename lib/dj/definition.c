@@ -56,51 +56,46 @@ static char *find_unquoted(char *s, char *e, char c)
 /* ------------------------------------------------------------------------- */
 /* Types (DataJoint's match_type)                                             */
 
-/* DataJoint 2.x core types that 0.14 does not know, with their MySQL types;
- * like uuid they are recorded as ":type:" at the start of the comment. */
-static const struct {
-    const char *name;
-    const char *sql;
-} special_types[] = {
-    {"uuid", "binary(16)"}, {"int8", "tinyint"},  {"int16", "smallint"},
-    {"int32", "int"},       {"int64", "bigint"},   {"float32", "float"},
-    {"float64", "double"},  {"bytes", "longblob"},
-};
+/* DataJoint 2.x core types that 0.14 does not know, each followed by its
+ * MySQL type; like uuid they are recorded as ":type:" at the start of the
+ * comment. */
+static const char special_types[] = "uuid\0binary(16)\0int8\0tinyint\0int16\0smallint\0"
+                                    "int32\0int\0int64\0bigint\0float32\0float\0"
+                                    "float64\0double\0bytes\0longblob";
 
-/* The native type families: base words, whether "(...)" may or must follow,
- * and the words allowed after it, in order. */
+/* The native type families: their base words (each family's list ended by
+ * an empty word), then per family whether "(...)" may or must follow, and
+ * which words may come after it, in order. */
+static const char family_bases[] = "tinyint\0smallint\0mediumint\0bigint\0int\0integer\0\0"
+                                   "decimal\0numeric\0\0"
+                                   "double\0float\0real\0\0"
+                                   "char\0varchar\0\0"
+                                   "enum\0\0"
+                                   "json\0bool\0boolean\0serial\0\0"
+                                   "date\0datetime\0time\0timestamp\0year\0\0"
+                                   "tinyblob\0blob\0mediumblob\0longblob\0";
+
+enum { NO_ARGS, OPTIONAL_ARGS, REQUIRED_ARGS };
+enum { NO_SUFFIXES, UNSIGNED_ONLY, INTEGER_SUFFIXES };
+static const char *const suffix_lists[] = {"", "unsigned", "unsigned\0auto_increment"};
+
 typedef struct type_family {
-    const char *const *bases;
-    int args;                    /* 0 none, 1 optional, 2 required */
-    const char *const *suffixes;
-    int blob;
+    uint8_t args;
+    uint8_t suffixes;
 } type_family;
 
-static const char *const integer_bases[] = {"tinyint", "smallint", "mediumint", "bigint",
-                                            "int", "integer", NULL};
-static const char *const integer_suffixes[] = {"unsigned", "auto_increment", NULL};
-static const char *const decimal_bases[] = {"decimal", "numeric", NULL};
-static const char *const float_bases[] = {"double", "float", "real", NULL};
-static const char *const unsigned_only[] = {"unsigned", NULL};
-static const char *const string_bases[] = {"char", "varchar", NULL};
-static const char *const enum_bases[] = {"enum", NULL};
-static const char *const plain_bases[] = {"json", "bool", "boolean", "serial", NULL};
-static const char *const temporal_bases[] = {"date", "datetime", "time", "timestamp", "year",
-                                             NULL};
-static const char *const blob_bases[] = {"tinyblob", "blob", "mediumblob", "longblob", NULL};
-static const char *const no_suffixes[] = {NULL};
-
 static const type_family families[] = {
-    {integer_bases, 1, integer_suffixes, 0}, {decimal_bases, 1, unsigned_only, 0},
-    {float_bases, 1, unsigned_only, 0},      {string_bases, 2, no_suffixes, 0},
-    {enum_bases, 2, no_suffixes, 0},         {plain_bases, 0, no_suffixes, 0},
-    {temporal_bases, 1, no_suffixes, 0},     {blob_bases, 0, no_suffixes, 1},
+    {OPTIONAL_ARGS, INTEGER_SUFFIXES}, {OPTIONAL_ARGS, UNSIGNED_ONLY},
+    {OPTIONAL_ARGS, UNSIGNED_ONLY},    {REQUIRED_ARGS, NO_SUFFIXES},
+    {REQUIRED_ARGS, NO_SUFFIXES},      {NO_ARGS, NO_SUFFIXES},
+    {OPTIONAL_ARGS, NO_SUFFIXES},      {NO_ARGS, NO_SUFFIXES},
 };
+/* The last family is the blobs. */
+#define BLOB_FAMILY (DJ__ARRAY_LEN(families) - 1)
 
 /* Whether the words of [s, e) are an in-order subset of the allowed suffixes. */
-static int suffixes_ok(const char *s, const char *e, const char *const *allowed)
+static int suffixes_ok(const char *s, const char *e, const char *allowed)
 {
-    size_t next = 0;
     while (s < e) {
         while (s < e && is_space(*s))
             s++;
@@ -109,25 +104,22 @@ static int suffixes_ok(const char *s, const char *e, const char *const *allowed)
             s++;
         if (w == s)
             break;
-        while (allowed[next] && !ieq(w, (size_t)(s - w), allowed[next]))
-            next++;
-        if (!allowed[next])
+        int i = dj__word_find(allowed, w, (size_t)(s - w));
+        if (i < 0)
             return 0;
-        next++;
+        allowed = dj__word_at(allowed, (size_t)i + 1);
     }
     return 1;
 }
 
-/* Matches type (trimmed, n bytes) against one family. */
-static int family_matches(const type_family *f, const char *type, size_t n)
+/* Matches type (trimmed, n bytes) against one family whose base words are
+ * bases. */
+static int family_matches(const type_family *f, const char *bases, const char *type, size_t n)
 {
     size_t base_len = 0;
     while (base_len < n && (is_alpha(type[base_len]) || type[base_len] == '_'))
         base_len++;
-    int found = 0;
-    for (size_t i = 0; f->bases[i] && !found; i++)
-        found = ieq(type, base_len, f->bases[i]);
-    if (!found)
+    if (dj__word_find(bases, type, base_len) < 0)
         return 0;
     const char *p = type + base_len, *e = type + n;
     const char *q = p;
@@ -140,33 +132,39 @@ static int family_matches(const type_family *f, const char *type, size_t n)
                 close = r - 1;
                 break;
             }
-        if (f->args == 0 || !close || close == q + 1)
+        if (f->args == NO_ARGS || !close || close == q + 1)
             return 0;
         p = close + 1;
-    } else if (f->args == 2) {
+    } else if (f->args == REQUIRED_ARGS) {
         return 0;
     }
     if (p < e && !is_space(*p))
         return 0;
-    return suffixes_ok(p, e, f->suffixes);
+    return suffixes_ok(p, e, suffix_lists[f->suffixes]);
 }
 
 /* Classifies a type; fills sql_type. 0, or DJ_EDEFINITION for unknown types. */
 static int classify_type(dj__def_attribute *a)
 {
     size_t n = strlen(a->type);
-    for (size_t i = 0; i < DJ__ARRAY_LEN(special_types); i++)
-        if (ieq(a->type, n, special_types[i].name)) {
-            a->type_class = DJ__TYPE_SPECIAL;
-            a->sql_type = special_types[i].sql;
-            return 0;
-        }
-    for (size_t i = 0; i < DJ__ARRAY_LEN(families); i++)
-        if (family_matches(&families[i], a->type, n)) {
-            a->type_class = families[i].blob ? DJ__TYPE_BLOB : DJ__TYPE_NATIVE;
+    /* No MySQL type in the list is also the name of a special type. */
+    int special = dj__word_find(special_types, a->type, n);
+    if (special >= 0 && special % 2 == 0) {
+        a->type_class = DJ__TYPE_SPECIAL;
+        a->sql_type = dj__word_at(special_types, (size_t)special + 1);
+        return 0;
+    }
+    const char *bases = family_bases;
+    for (size_t i = 0; i < DJ__ARRAY_LEN(families); i++) {
+        if (family_matches(&families[i], bases, a->type, n)) {
+            a->type_class = i == BLOB_FAMILY ? DJ__TYPE_BLOB : DJ__TYPE_NATIVE;
             a->sql_type = a->type;
             return 0;
         }
+        while (*bases)
+            bases += strlen(bases) + 1;
+        bases++;
+    }
     return DJ_EDEFINITION;
 }
 

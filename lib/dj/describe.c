@@ -111,10 +111,10 @@ static void put_reference(dj__builder *b, const dj_heading *h, const dj_foreign_
 
 static int is_numeric(const char *type)
 {
-    static const char *const words[] = {"tinyint", "smallint", "mediumint", "bigint", "int",
-                                        "decimal", "numeric", "float",     "double", "real"};
-    for (size_t i = 0; i < DJ__ARRAY_LEN(words); i++)
-        if (strncmp(type, words[i], strlen(words[i])) == 0)
+    static const char words[] = "tinyint\0smallint\0mediumint\0bigint\0int\0"
+                                "decimal\0numeric\0float\0double\0real";
+    for (const char *w = words; *w; w += strlen(w) + 1)
+        if (strncmp(type, w, strlen(w)) == 0)
             return 1;
     return 0;
 }

@@ -9,6 +9,7 @@
  */
 #include "client/conn.h"
 #include "dj/heading.h"
+#include "dj/sqlbuf.h"
 #include "wire/buf.h"
 
 #include <stdlib.h>
@@ -59,12 +60,7 @@ static int build_query(dj_conn *conn, const dj_heading *h, const char *template,
             dj__put_u8(q, (uint8_t)*p);
             continue;
         }
-        size_t n = strlen(name);
-        if (dj__builder_reserve(q, 2 * n + 3) != 0)
-            break;
-        q->data[q->len++] = '\'';
-        q->len += dj_escape_string(conn, (char *)q->data + q->len, name, n);
-        q->data[q->len++] = '\'';
+        dj__sqlbuf_literal(q, conn, name, strlen(name));
         p += 2;
     }
     dj__put_u8(q, 0);
@@ -107,13 +103,13 @@ static int oom(dj_error *err)
  * integer types; MySQL 8 already leaves the widths out. */
 static char *sql_type_of(dj_heading *h, const dj_value *v)
 {
-    static const char *const ints[] = {"tinyint(", "smallint(", "mediumint(", "bigint(", "int("};
+    static const char ints[] = "tinyint(\0smallint(\0mediumint(\0bigint(\0int(";
     char *t = value_copy(h, v);
     if (!t)
         return NULL;
-    for (size_t i = 0; i < DJ__ARRAY_LEN(ints); i++) {
-        size_t n = strlen(ints[i]);
-        if (strncmp(t, ints[i], n) != 0)
+    for (const char *w = ints; *w; w += strlen(w) + 1) {
+        size_t n = strlen(w);
+        if (strncmp(t, w, n) != 0)
             continue;
         char *close = strchr(t + n, ')');
         if (close)

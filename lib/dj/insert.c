@@ -123,15 +123,9 @@ static int put_literal(dj__builder *b, const dj_conn *c, const dj_param *p, dj_e
         dj__put_bytes(b, text, dj__format_double(text, d));
         return 0;
     }
-    case DJ_PARAM_STRING: {
-        size_t n = p->v.bytes.len;
-        if (dj__builder_reserve(b, 2 * n + 3))
-            return 0;
-        b->data[b->len++] = '\'';
-        b->len += dj_escape_string(c, (char *)b->data + b->len, p->v.bytes.ptr, n);
-        b->data[b->len++] = '\'';
+    case DJ_PARAM_STRING:
+        dj__sqlbuf_literal(b, c, p->v.bytes.ptr, p->v.bytes.len);
         return 0;
-    }
     case DJ_PARAM_BYTES:
         put_hex(b, p->v.bytes.ptr, p->v.bytes.len);
         return 0;
@@ -313,15 +307,12 @@ static int find_primary_key(dj_conn *c, const char *db, const char *table, char 
 {
     dj__builder b;
     dj__builder_init(&b, c->alloc);
-    size_t ndb = strlen(db), nt = strlen(table);
     dj__sqlbuf_text(&b, "SELECT column_name FROM information_schema.columns WHERE "
-                        "table_schema='");
-    if (dj__builder_reserve(&b, 2 * (ndb + nt) + 128) == 0) {
-        b.len += dj_escape_string(c, (char *)b.data + b.len, db, ndb);
-        dj__sqlbuf_text(&b, "' AND table_name='");
-        b.len += dj_escape_string(c, (char *)b.data + b.len, table, nt);
-    }
-    dj__sqlbuf_text(&b, "' AND column_key='PRI' ORDER BY ordinal_position LIMIT 1");
+                        "table_schema=");
+    dj__sqlbuf_literal(&b, c, db, strlen(db));
+    dj__sqlbuf_text(&b, " AND table_name=");
+    dj__sqlbuf_literal(&b, c, table, strlen(table));
+    dj__sqlbuf_text(&b, " AND column_key='PRI' ORDER BY ordinal_position LIMIT 1");
     dj__put_u8(&b, '\0');
     int rc = dj__sqlbuf_check(&b, err);
     if (rc == 0)

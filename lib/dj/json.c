@@ -342,15 +342,14 @@ static int read_number(parser *p, size_t *out_len)
 
 static int read_literal(parser *p, dj__json_kind *kind)
 {
-    static const struct {
-        const char *word;
-        dj__json_kind kind;
-    } literals[] = {{"true", DJ__JSON_TRUE}, {"false", DJ__JSON_FALSE}, {"null", DJ__JSON_NULL}};
-    for (size_t i = 0; i < DJ__ARRAY_LEN(literals); i++) {
-        size_t n = strlen(literals[i].word);
-        if (p->len - p->pos >= n && memcmp(p->s + p->pos, literals[i].word, n) == 0) {
+    static const char literals[] = "true\0false\0null";
+    static const uint8_t kinds[] = {DJ__JSON_TRUE, DJ__JSON_FALSE, DJ__JSON_NULL};
+    const char *w = literals;
+    for (size_t i = 0; i < DJ__ARRAY_LEN(kinds); i++, w += strlen(w) + 1) {
+        size_t n = strlen(w);
+        if (p->len - p->pos >= n && memcmp(p->s + p->pos, w, n) == 0) {
             p->pos += n;
-            *kind = literals[i].kind;
+            *kind = (dj__json_kind)kinds[i];
             return 0;
         }
     }

@@ -18,16 +18,9 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 const char *dj_tier_name(dj_tier tier)
 {
-    switch (tier) {
-    case DJ_TIER_MANUAL: return "manual";
-    case DJ_TIER_LOOKUP: return "lookup";
-    case DJ_TIER_IMPORTED: return "imported";
-    case DJ_TIER_COMPUTED: return "computed";
-    case DJ_TIER_PART: return "part";
-    case DJ_TIER_HIDDEN: return "hidden";
-    case DJ_TIER_UNKNOWN: return "unknown";
-    }
-    return "unknown";
+    /* in the order of dj_tier */
+    static const char names[] = "manual\0lookup\0imported\0computed\0part\0hidden\0unknown";
+    return dj__word_at(names, (unsigned)tier < DJ_TIER_UNKNOWN ? (size_t)tier : DJ_TIER_UNKNOWN);
 }
 
 /* The tiers a class can be declared in on its own, with their prefixes, in

@@ -14,6 +14,15 @@ void dj__sqlbuf_ident(dj__builder *b, const char *name)
     b->len += dj_quote_identifier((char *)b->data + b->len, name, n);
 }
 
+void dj__sqlbuf_literal(dj__builder *b, const dj_conn *conn, const char *text, size_t n)
+{
+    if (dj__builder_reserve(b, 2 * n + 3))
+        return;
+    b->data[b->len++] = '\'';
+    b->len += dj_escape_string(conn, (char *)b->data + b->len, text, n);
+    b->data[b->len++] = '\'';
+}
+
 void dj__sqlbuf_table(dj__builder *b, const char *db, const char *table)
 {
     dj__sqlbuf_ident(b, db);

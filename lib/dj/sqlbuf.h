@@ -11,6 +11,8 @@
 void dj__sqlbuf_text(dj__builder *b, const char *text);
 /* `name`, backticks inside doubled. */
 void dj__sqlbuf_ident(dj__builder *b, const char *name);
+/* 'literal': the n bytes at text escaped for the connection's quoting mode. */
+void dj__sqlbuf_literal(dj__builder *b, const dj_conn *conn, const char *text, size_t n);
 /* `db`.`table` */
 void dj__sqlbuf_table(dj__builder *b, const char *db, const char *table);
 /* `a`,`b`,... */
