@@ -163,6 +163,12 @@ int dj__read_ok(dj_conn *c, dj_result_info *info, dj_error *err);
 int dj__check_ready(dj_conn *c, dj_error *err);
 /* Releases the result's buffers. */
 void dj__result_free(dj_result *r);
+/* Called for each row of dj__query_rows; non-zero stops the rows. */
+typedef int (*dj__row_fn)(void *ud, const dj_value *row, dj_error *err);
+/* Runs the query and calls fn for each row until fn fails; the result is
+ * closed either way. 0, or the first error. */
+int dj__query_rows(dj_conn *c, const char *sql, size_t len, dj__row_fn fn, void *ud,
+                   dj_error *err);
 /* Parses an ERR packet into err; a disconnect notice drops the connection. */
 int dj__server_error(dj_conn *c, const dj__packet *pkt, dj_error *err);
 /* Reads the response to COM_STMT_EXECUTE: like a query's, with binary rows. */

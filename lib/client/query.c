@@ -389,6 +389,20 @@ int dj_result_close(dj_result *r, dj_error *err)
     return first;
 }
 
+int dj__query_rows(dj_conn *c, const char *sql, size_t len, dj__row_fn fn, void *ud,
+                   dj_error *err)
+{
+    dj_result *r;
+    int rc = dj_query(c, sql, len, &r, err);
+    if (rc)
+        return rc;
+    const dj_value *v;
+    while ((rc = dj_result_fetch(r, &v, err)) == 1 && (rc = fn(ud, v, err)) == 0)
+        ;
+    int rc2 = dj_result_close(r, rc < 0 ? NULL : err);
+    return rc < 0 ? rc : rc2;
+}
+
 int dj_exec(dj_conn *c, const char *sql, dj_result_info *info, dj_error *err)
 {
     dj_result *r;

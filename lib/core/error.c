@@ -64,34 +64,27 @@ void dj__err_prefix(dj_error *err, const char *fmt, ...)
     err->message[used] = '\0';
 }
 
+/* Packed strings rather than a switch, which the compiler turns into a table
+ * of 42 pointers: DJ_OK down to DJ_EOUTCOME_UNKNOWN, then DJ_EDEFINITION and
+ * DJ_ETABLE_MISSING, then the text for any other code. */
 const char *dj_strerror(int code)
 {
-    switch (code) {
-    case DJ_OK: return "success";
-    case DJ_ENOMEM: return "out of memory";
-    case DJ_EINVAL: return "invalid argument";
-    case DJ_EPROTO: return "protocol violation by the server";
-    case DJ_ESERVER: return "server error";
-    case DJ_ELOST: return "connection lost";
-    case DJ_ETIMEOUT: return "timed out";
-    case DJ_ECONNECT: return "cannot connect to the server";
-    case DJ_EAUTH: return "authentication failed";
-    case DJ_ETLS: return "TLS failure";
-    case DJ_ETOOBIG: return "size limit exceeded";
-    case DJ_EUNSUPPORTED: return "not supported";
-    case DJ_ECONFIG: return "configuration error";
-    case DJ_ESTATE: return "operation not allowed in this state";
-    case DJ_ESCHEMA_MISSING: return "schema does not exist";
-    case DJ_ESCHEMA_DENIED: return "schema could not be created";
-    case DJ_ETRANSACTION: return "transaction error";
-    case DJ_ENAME: return "invalid name";
-    case DJ_EABORTED: return "aborted";
-    case DJ_ESYSTEM: return "system error";
-    case DJ_EDEFINITION: return "invalid table definition";
-    case DJ_ETABLE_MISSING: return "table is not defined";
-    case DJ_EOUTCOME_UNKNOWN: return "outcome unknown";
-    default: return "unknown error";
-    }
+    static const char texts[] = "success\0out of memory\0invalid argument\0"
+                                "protocol violation by the server\0server error\0"
+                                "connection lost\0timed out\0cannot connect to the server\0"
+                                "authentication failed\0TLS failure\0size limit exceeded\0"
+                                "not supported\0configuration error\0"
+                                "operation not allowed in this state\0schema does not exist\0"
+                                "schema could not be created\0transaction error\0"
+                                "invalid name\0aborted\0system error\0outcome unknown\0"
+                                "invalid table definition\0table is not defined\0unknown error";
+    enum { DEFINITION_TEXT = -DJ_EOUTCOME_UNKNOWN + 1, OTHER_TEXT = DEFINITION_TEXT + 2 };
+    size_t i = OTHER_TEXT;
+    if (code <= DJ_OK && code >= DJ_EOUTCOME_UNKNOWN)
+        i = (size_t)-code;
+    else if (code == DJ_EDEFINITION || code == DJ_ETABLE_MISSING)
+        i = DEFINITION_TEXT + (size_t)(DJ_EDEFINITION - code);
+    return dj__word_at(texts, i);
 }
 
 dj_error_kind dj_error_kind_from_errno(unsigned server_errno)
@@ -112,17 +105,11 @@ dj_error_kind dj_error_kind_from_errno(unsigned server_errno)
 
 const char *dj_error_kind_name(dj_error_kind kind)
 {
-    switch (kind) {
-    case DJ_KIND_NONE: return "";
-    case DJ_KIND_QUERY: return "QueryError";
-    case DJ_KIND_ACCESS: return "AccessError";
-    case DJ_KIND_DUPLICATE: return "DuplicateError";
-    case DJ_KIND_INTEGRITY: return "IntegrityError";
-    case DJ_KIND_SYNTAX: return "QuerySyntaxError";
-    case DJ_KIND_MISSING_TABLE: return "MissingTableError";
-    case DJ_KIND_MISSING_ATTRIBUTE: return "MissingAttributeError";
-    case DJ_KIND_UNKNOWN_ATTRIBUTE: return "UnknownAttributeError";
-    case DJ_KIND_LOST_CONNECTION: return "LostConnectionError";
-    }
-    return "DataJointError";
+    /* in the order of dj_error_kind, then the name for any other value */
+    static const char names[] = "\0QueryError\0AccessError\0DuplicateError\0IntegrityError\0"
+                                "QuerySyntaxError\0MissingTableError\0MissingAttributeError\0"
+                                "UnknownAttributeError\0LostConnectionError\0DataJointError";
+    return dj__word_at(names, (unsigned)kind <= DJ_KIND_LOST_CONNECTION
+                                  ? (size_t)kind
+                                  : (size_t)DJ_KIND_LOST_CONNECTION + 1);
 }

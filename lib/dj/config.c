@@ -120,20 +120,17 @@ static const char *expected_json(unsigned kinds)
     return "a string";
 }
 
-static const char *const tls_mode_names[] = {
-    [DJ_TLS_DISABLED] = "disabled",
-    [DJ_TLS_PREFERRED] = "preferred",
-    [DJ_TLS_REQUIRED] = "required",
-    [DJ_TLS_VERIFY_CA] = "verify_ca",
-    [DJ_TLS_VERIFY_IDENTITY] = "verify_identity",
-};
+/* The modes in the order of dj_tls_mode, then DataJoint's words for them,
+ * which tls_words_modes maps. */
+static const char tls_words[] = "disabled\0preferred\0required\0verify_ca\0verify_identity\0"
+                                "true\0false\0none\0null";
+static const uint8_t tls_words_modes[] = {DJ_TLS_REQUIRED, DJ_TLS_DISABLED, DJ_TLS_PREFERRED,
+                                          DJ_TLS_PREFERRED};
 
-static const char *const log_level_names[] = {
-    [DJ_LOG_DEBUG] = "DEBUG",
-    [DJ_LOG_INFO] = "INFO",
-    [DJ_LOG_WARNING] = "WARNING",
-    [DJ_LOG_ERROR] = "ERROR",
-};
+/* The levels in the order of dj_log_level, then DataJoint's CRITICAL: our
+ * most severe level stands in for it so that configs written by Python
+ * DataJoint still load. */
+static const char log_level_words[] = "DEBUG\0INFO\0WARNING\0ERROR\0CRITICAL";
 
 /* ---- small parsers ---- */
 
@@ -154,6 +151,16 @@ static int name_matches(const char *text, const char *name)
         if (t == '\0')
             return 1;
     }
+}
+
+/* The position of text among the packed words (as name_matches), or -1. */
+static int find_name(const char *words, const char *text)
+{
+    int i = 0;
+    for (const char *w = words; *w; w += strlen(w) + 1, i++)
+        if (name_matches(text, w))
+            return i;
+    return -1;
 }
 
 /* n decimal digits (n >= 1, nothing else) with a value <= max. */
@@ -187,14 +194,11 @@ static int parse_bool(const char *text, int *out)
 {
     /* true words at even positions, false ones at odd */
     static const char words[] = "true\0false\0" "1\0" "0\0yes\0no\0on\0off";
-    int even = 1;
-    for (const char *w = words; *w; w += strlen(w) + 1, even = !even) {
-        if (name_matches(text, w)) {
-            *out = even;
-            return 0;
-        }
-    }
-    return -1;
+    int i = find_name(words, text);
+    if (i < 0)
+        return -1;
+    *out = i % 2 == 0;
+    return 0;
 }
 
 /* "10", "2.5", "0.001": seconds with at most millisecond precision. */
@@ -239,19 +243,11 @@ static int parse_bytes(const char *text, size_t *bytes)
 
 static int parse_log_level(const char *text, dj_log_level *level)
 {
-    for (size_t i = 0; i < DJ__ARRAY_LEN(log_level_names); i++) {
-        if (name_matches(text, log_level_names[i])) {
-            *level = (dj_log_level)i;
-            return 0;
-        }
-    }
-    /* DataJoint also knows CRITICAL; our most severe level stands in for it
-     * so that configs written by Python DataJoint still load. */
-    if (name_matches(text, "CRITICAL")) {
-        *level = DJ_LOG_ERROR;
-        return 0;
-    }
-    return -1;
+    int i = find_name(log_level_words, text);
+    if (i < 0)
+        return -1;
+    *level = (dj_log_level)DJ__MIN(i, DJ_LOG_ERROR);
+    return 0;
 }
 
 /* ---- keys ---- */
@@ -401,8 +397,8 @@ static int format_value(const dj_config *cfg, const key_spec *key, char *out, si
         return dj__snprintf(out, size, "%zu", bytes);
     case V_LOGLEVEL:
         memcpy(&level, field, sizeof level);
-        return dj__strlcpy(out, (unsigned)level < DJ__ARRAY_LEN(log_level_names)
-                                    ? log_level_names[level]
+        return dj__strlcpy(out, (unsigned)level <= DJ_LOG_ERROR
+                                    ? dj__word_at(log_level_words, level)
                                     : "unknown",
                            size);
     }
@@ -467,30 +463,20 @@ int dj_config_get(const dj_config *cfg, const char *key, char *out, size_t outsi
 
 int dj_tls_mode_parse(const char *text, dj_tls_mode *mode)
 {
-    static const char datajoint_words[] = "true\0false\0none\0null";
-    static const uint8_t datajoint_modes[] = {DJ_TLS_REQUIRED, DJ_TLS_DISABLED, DJ_TLS_PREFERRED,
-                                              DJ_TLS_PREFERRED};
     if (!text || !mode)
         return DJ_EINVAL;
-    for (size_t i = 0; i < DJ__ARRAY_LEN(tls_mode_names); i++) {
-        if (name_matches(text, tls_mode_names[i])) {
-            *mode = (dj_tls_mode)i;
-            return 0;
-        }
-    }
-    const char *w = datajoint_words;
-    for (size_t i = 0; i < DJ__ARRAY_LEN(datajoint_modes); i++, w += strlen(w) + 1) {
-        if (name_matches(text, w)) {
-            *mode = (dj_tls_mode)datajoint_modes[i];
-            return 0;
-        }
-    }
-    return DJ_EINVAL;
+    int i = find_name(tls_words, text);
+    if (i < 0)
+        return DJ_EINVAL;
+    *mode = (dj_tls_mode)(i <= DJ_TLS_VERIFY_IDENTITY
+                              ? i
+                              : tls_words_modes[i - DJ_TLS_VERIFY_IDENTITY - 1]);
+    return 0;
 }
 
 const char *dj_tls_mode_name(dj_tls_mode mode)
 {
-    return (unsigned)mode < DJ__ARRAY_LEN(tls_mode_names) ? tls_mode_names[mode] : "unknown";
+    return (unsigned)mode <= DJ_TLS_VERIFY_IDENTITY ? dj__word_at(tls_words, mode) : "unknown";
 }
 
 /* ---- files ---- */
@@ -547,16 +533,11 @@ typedef struct file_loader {
 
 static const char *json_kind_phrase(dj__json_kind kind)
 {
-    switch (kind) {
-    case DJ__JSON_NULL: return "null";
-    case DJ__JSON_FALSE: return "false";
-    case DJ__JSON_TRUE: return "true";
-    case DJ__JSON_NUMBER: return "a number";
-    case DJ__JSON_STRING: return "a string";
-    case DJ__JSON_ARRAY: return "an array";
-    case DJ__JSON_OBJECT: return "an object";
-    }
-    return "an unknown value";
+    /* in the order of dj__json_kind, then the phrase for any other value */
+    static const char phrases[] = "null\0false\0true\0a number\0a string\0an array\0"
+                                  "an object\0an unknown value";
+    return dj__word_at(phrases, (unsigned)kind <= DJ__JSON_OBJECT ? (size_t)kind
+                                                                   : (size_t)DJ__JSON_OBJECT + 1);
 }
 
 /* Applies one value from a file. Keys DataJoint has and we do not (display.*,

@@ -14,37 +14,26 @@
 
 #include <stdlib.h>
 
-/* Called once per row; with v == NULL first, to start over (a retry repeats
- * the whole query). */
-typedef int (*row_fn)(void *ud, const dj_value *v, dj_error *err);
-
 typedef struct row_query {
     const char *sql;
     void *ud;
-    row_fn fn;
+    dj__row_fn fn; /* with v == NULL first, to start over (a retry repeats the query) */
     size_t rows;
 } row_query;
+
+static int count_row(void *ud, const dj_value *v, dj_error *err)
+{
+    row_query *q = ud;
+    q->rows++;
+    return q->fn(q->ud, v, err);
+}
 
 static int run_rows(dj_conn *c, void *ud, dj_error *err)
 {
     row_query *q = ud;
     q->rows = 0;
     int rc = q->fn(q->ud, NULL, err);
-    if (rc)
-        return rc;
-    dj_result *r;
-    rc = dj_query(c, q->sql, strlen(q->sql), &r, err);
-    if (rc)
-        return rc;
-    const dj_value *v;
-    while ((rc = dj_result_fetch(r, &v, err)) == 1) {
-        q->rows++;
-        rc = q->fn(q->ud, v, err);
-        if (rc)
-            break;
-    }
-    int rc2 = dj_result_close(r, rc < 0 ? NULL : err);
-    return rc < 0 ? rc : rc2;
+    return rc ? rc : dj__query_rows(c, q->sql, strlen(q->sql), count_row, q, err);
 }
 
 /* Writes template with every {s} replaced by the schema name and every {t}
@@ -69,7 +58,7 @@ static int build_query(dj_conn *conn, const dj_heading *h, const char *template,
 
 /* Runs the query made from template, calling fn for each row; *rows (may be
  * NULL) counts them. */
-static int query_rows(dj_conn *conn, const dj_heading *h, const char *template, row_fn fn,
+static int query_rows(dj_conn *conn, const dj_heading *h, const char *template, dj__row_fn fn,
                       void *ud, size_t *rows, dj_error *err)
 {
     dj__builder q;

@@ -23,25 +23,12 @@ const char *dj_tier_name(dj_tier tier)
     return dj__word_at(names, (unsigned)tier < DJ_TIER_UNKNOWN ? (size_t)tier : DJ_TIER_UNKNOWN);
 }
 
-/* The tiers a class can be declared in on its own, with their prefixes, in
- * the order DataJoint's _get_tier tries them. */
-static const struct {
-    dj_tier tier;
-    const char *prefix;
-} master_tiers[] = {
-    {DJ_TIER_MANUAL, ""},
-    {DJ_TIER_LOOKUP, "#"},
-    {DJ_TIER_COMPUTED, "__"},
-    {DJ_TIER_IMPORTED, "_"},
-};
-
-/* NULL for the tiers that have no prefix of their own (part, hidden). */
+/* The prefixes of the tiers a class can be declared in on its own (the
+ * first four of dj_tier); NULL for the others (part, hidden). */
 static const char *tier_prefix(dj_tier tier)
 {
-    for (size_t i = 0; i < DJ__ARRAY_LEN(master_tiers); i++)
-        if (master_tiers[i].tier == tier)
-            return master_tiers[i].prefix;
-    return NULL;
+    static const char prefixes[] = "\0#\0_\0__";
+    return (unsigned)tier <= DJ_TIER_COMPUTED ? dj__word_at(prefixes, tier) : NULL;
 }
 
 /* DataJoint's base regex [a-z][a-z0-9]*(_[a-z][a-z0-9]*)*: words of lower
@@ -66,15 +53,20 @@ static int matches_base(const char *s, size_t n)
  * tier's prefix length. DJ_TIER_UNKNOWN when none does. */
 static dj_tier master_tier(const char *s, size_t n, size_t *prefix_len)
 {
-    for (size_t i = 0; i < DJ__ARRAY_LEN(master_tiers); i++) {
-        size_t plen = strlen(master_tiers[i].prefix);
-        if (n >= plen && memcmp(s, master_tiers[i].prefix, plen) == 0 &&
-            matches_base(s + plen, n - plen)) {
-            *prefix_len = plen;
-            return master_tiers[i].tier;
-        }
-    }
-    return DJ_TIER_UNKNOWN;
+    /* A base starts with a letter, so the characters before it decide which
+     * of DataJoint's regexes (manual, lookup, computed, imported) can match. */
+    dj_tier tier = DJ_TIER_MANUAL;
+    if (n > 0 && s[0] == '#')
+        tier = DJ_TIER_LOOKUP;
+    else if (n > 1 && s[0] == '_' && s[1] == '_')
+        tier = DJ_TIER_COMPUTED;
+    else if (n > 0 && s[0] == '_')
+        tier = DJ_TIER_IMPORTED;
+    size_t plen = strlen(tier_prefix(tier));
+    if (!matches_base(s + plen, n - plen))
+        return DJ_TIER_UNKNOWN;
+    *prefix_len = plen;
+    return tier;
 }
 
 /* Where the pieces of a recognised table name are. */

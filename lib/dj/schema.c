@@ -226,6 +226,15 @@ typedef struct listing {
     dj_table_list *tables;
 } listing;
 
+static int listing_row(void *ud, const dj_value *v, dj_error *err)
+{
+    listing *l = ud;
+    if (!v[0].ptr)
+        return 0;
+    return l->strings ? dj__strlist_add(l->strings, v[0].ptr, v[0].len, err)
+                      : dj__table_list_add(l->tables, v[0].ptr, v[0].len, err);
+}
+
 static int run_listing(dj_conn *c, void *ud, dj_error *err)
 {
     listing *l = ud;
@@ -233,26 +242,12 @@ static int run_listing(dj_conn *c, void *ud, dj_error *err)
         dj_strlist_free(l->strings);
     if (l->tables)
         dj_table_list_free(l->tables);
-    dj_result *r;
-    int rc = dj_query(c, l->sql, strlen(l->sql), &r, err);
-    if (rc)
-        return rc;
-    const dj_value *v;
-    while ((rc = dj_result_fetch(r, &v, err)) == 1) {
-        if (!v[0].ptr)
-            continue;
-        rc = l->strings ? dj__strlist_add(l->strings, v[0].ptr, v[0].len, err)
-                        : dj__table_list_add(l->tables, v[0].ptr, v[0].len, err);
-        if (rc)
-            break;
-    }
-    int rc2 = dj_result_close(r, rc < 0 ? NULL : err);
-    if (rc < 0 || rc2 < 0) {
+    int rc = dj__query_rows(c, l->sql, strlen(l->sql), listing_row, l, err);
+    if (rc) {
         dj_strlist_free(l->strings);
         dj_table_list_free(l->tables);
-        return rc < 0 ? rc : rc2;
     }
-    return 0;
+    return rc;
 }
 
 int dj_list_schemas(dj_conn *conn, dj_strlist *out, dj_error *err)

@@ -87,29 +87,30 @@ typedef struct find_query {
     const char *sql;
     size_t len;
     candidates *c;
+    size_t best; /* index of the best name the rows had so far, count when none */
 } find_query;
 
 /* Several tiers of one class cannot coexist in DataJoint; if they do, the
  * first in DataJoint's order wins, as in _get_tier. */
+static int find_row(void *ud, const dj_value *v, dj_error *err)
+{
+    find_query *f = ud;
+    for (size_t i = 0; i < f->best; i++)
+        if (v[0].ptr && strlen(f->c->names[i]) == v[0].len &&
+            memcmp(f->c->names[i], v[0].ptr, v[0].len) == 0)
+            f->best = i;
+    return 0;
+}
+
 static int run_find(dj_conn *conn, void *ud, dj_error *err)
 {
     find_query *f = ud;
-    size_t best = f->c->count;
-    dj_result *r;
-    int rc = dj_query(conn, f->sql, f->len, &r, err);
+    f->best = f->c->count;
+    int rc = dj__query_rows(conn, f->sql, f->len, find_row, f, err);
     if (rc)
         return rc;
-    const dj_value *v;
-    while ((rc = dj_result_fetch(r, &v, err)) == 1)
-        for (size_t i = 0; i < best; i++)
-            if (v[0].ptr && strlen(f->c->names[i]) == v[0].len &&
-                memcmp(f->c->names[i], v[0].ptr, v[0].len) == 0)
-                best = i;
-    int rc2 = dj_result_close(r, rc < 0 ? NULL : err);
-    if (rc < 0 || rc2 < 0)
-        return rc < 0 ? rc : rc2;
-    if (best < f->c->count)
-        memcpy(f->c->best, f->c->names[best], TABLE_NAME_SIZE);
+    if (f->best < f->c->count)
+        memcpy(f->c->best, f->c->names[f->best], TABLE_NAME_SIZE);
     return 0;
 }
 
