@@ -58,6 +58,10 @@ int dj__cli_table_describe(dj__cli *cli, const dj__cli_args *args);
 /* dj table insert SCHEMA CLASS [--skip-duplicates] (cli_table_insert.c) */
 int dj__cli_table_insert(dj__cli *cli, const dj__cli_args *args);
 
+/* Opens a schema that must exist (a typo must not create one) on the
+ * command's connection; dj_schema_open's status (cli_util.c). */
+int dj__cli_open_existing(dj__cli *cli, const char *name, dj_schema **out, dj_error *err);
+
 /* ---- reporting (cli_util.c) ---- */
 
 /* Prints "dj: message" and, for server errors, "(errno N, SQLSTATE S)". */
@@ -116,6 +120,9 @@ int dj__cli_flush(dj__cli_out *o);
 void dj__cli_put_field(dj__cli_out *out, const char *p, size_t len);
 /* A NUL-terminated string as one field. */
 void dj__cli_put_text(dj__cli_out *out, const char *s);
+/* before and after as they are, around s as one field: the messages that
+ * quote a name. */
+void dj__cli_put_between(dj__cli_out *out, const char *before, const char *s, const char *after);
 /* Fields separated by tabs, ended by a newline. */
 void dj__cli_put_row(dj__cli_out *out, const dj_value *values, unsigned count);
 

@@ -19,13 +19,9 @@ static int check_name(const char *name, int strict)
 /* Opens an existing schema; *missing is set (and no error reported) when it is not there. */
 static int open_existing(dj__cli *cli, const char *name, dj_schema **out, int *missing)
 {
-    dj_schema_options opts;
-    dj_schema_options_init(&opts);
-    opts.connection = cli->conn;
-    opts.create_schema = 0;
     dj_error err;
     *missing = 0;
-    int rc = dj_schema_open(out, name, &opts, &err);
+    int rc = dj__cli_open_existing(cli, name, out, &err);
     if (rc == DJ_ESCHEMA_MISSING) {
         *missing = 1;
         return DJ__CLI_OK;
@@ -49,9 +45,9 @@ int dj__cli_schema_create(dj__cli *cli, const dj__cli_args *args)
     if (dj_schema_open(&schema, name, &opts, &err) != 0)
         return dj__cli_fail(&err);
     if (!cli->quiet) {
-        dj__cli_puts(DJ__OUT, dj_schema_created(schema) ? "created schema `" : "schema `");
-        dj__cli_put_text(DJ__OUT, name);
-        dj__cli_puts(DJ__OUT, dj_schema_created(schema) ? "`\n" : "` already exists\n");
+        int created = dj_schema_created(schema);
+        dj__cli_put_between(DJ__OUT, created ? "created schema `" : "schema `", name,
+                            created ? "`\n" : "` already exists\n");
     }
     dj_schema_close(schema);
     return DJ__CLI_OK;
@@ -80,8 +76,7 @@ int dj__cli_schema_list(dj__cli *cli, const dj__cli_args *args)
     if (dj_list_schemas(cli->conn, &names, &err) != 0)
         return dj__cli_fail(&err);
     for (size_t i = 0; i < names.count; i++) {
-        dj__cli_put_text(DJ__OUT, names.items[i]);
-        dj__cli_putc(DJ__OUT, '\n');
+        dj__cli_put_between(DJ__OUT, "", names.items[i], "\n");
     }
     dj_strlist_free(&names);
     return DJ__CLI_OK;
@@ -99,9 +94,7 @@ int dj__cli_schema_tables(dj__cli *cli, const dj__cli_args *args)
     if (rc)
         return rc;
     if (missing) {
-        dj__cli_puts(DJ__ERR, "dj: schema `");
-        dj__cli_put_text(DJ__ERR, name);
-        dj__cli_puts(DJ__ERR, "` does not exist\n");
+        dj__cli_put_between(DJ__ERR, "dj: schema `", name, "` does not exist\n");
         return DJ__CLI_NO;
     }
     dj_table_list tables;
@@ -114,10 +107,9 @@ int dj__cli_schema_tables(dj__cli *cli, const dj__cli_args *args)
         dj__cli_puts(DJ__OUT, "table_name\ttier\tclass_name\n");
     for (size_t i = 0; i < tables.count; i++) {
         const dj_table_entry *t = &tables.items[i];
-        dj__cli_put_text(DJ__OUT, t->table_name);
-        dj__cli_printf(DJ__OUT, "\t%s\t", dj_tier_name(t->tier));
-        dj__cli_put_text(DJ__OUT, t->class_name);
-        dj__cli_putc(DJ__OUT, '\n');
+        dj__cli_put_between(DJ__OUT, "", t->table_name, "\t");
+        dj__cli_puts(DJ__OUT, dj_tier_name(t->tier));
+        dj__cli_put_between(DJ__OUT, "\t", t->class_name, "\n");
     }
     dj_table_list_free(&tables);
     return DJ__CLI_OK;
@@ -149,18 +141,14 @@ int dj__cli_schema_drop(dj__cli *cli, const dj__cli_args *args)
     dj_schema_close(schema);
     if (rc == DJ_EABORTED) {
         if (!cli->quiet) {
-            dj__cli_puts(DJ__ERR, "schema `");
-            dj__cli_put_text(DJ__ERR, name);
-            dj__cli_puts(DJ__ERR, "` not dropped\n");
+            dj__cli_put_between(DJ__ERR, "schema `", name, "` not dropped\n");
         }
         return DJ__CLI_NO;
     }
     if (rc < 0)
         return dj__cli_fail(&err);
     if (rc == 1 && !cli->quiet) {
-        dj__cli_puts(DJ__OUT, "dropped schema `");
-        dj__cli_put_text(DJ__OUT, name);
-        dj__cli_puts(DJ__OUT, "`\n");
+        dj__cli_put_between(DJ__OUT, "dropped schema `", name, "`\n");
     }
     return DJ__CLI_OK;
 }

@@ -47,15 +47,12 @@ static int read_definition(const char *path, char **out)
     return rc;
 }
 
-/* Opens a schema that must exist (a typo must not create one). */
+/* Opens a schema that must exist; a bad name is a usage error and a missing
+ * schema a negative answer. */
 static int open_schema(dj__cli *cli, const char *name, dj_schema **out)
 {
-    dj_schema_options opts;
-    dj_schema_options_init(&opts);
-    opts.connection = cli->conn;
-    opts.create_schema = 0;
     dj_error err;
-    if (dj_schema_open(out, name, &opts, &err) == 0)
+    if (dj__cli_open_existing(cli, name, out, &err) == 0)
         return DJ__CLI_OK;
     if (err.code == DJ_ENAME) {
         dj__cli_report(&err);
@@ -127,11 +124,11 @@ int dj__cli_table_declare(dj__cli *cli, const dj__cli_args *args)
             rc = table_failure(&err);
         } else {
             if (!cli->quiet) {
-                dj__cli_puts(DJ__OUT, dj_table_created(table) ? "declared table `" : "table `");
-                dj__cli_put_text(DJ__OUT, dj_table_schema_name(table));
-                dj__cli_puts(DJ__OUT, "`.`");
-                dj__cli_put_text(DJ__OUT, dj_table_name(table));
-                dj__cli_puts(DJ__OUT, dj_table_created(table) ? "`\n" : "` already exists\n");
+                int created = dj_table_created(table);
+                dj__cli_put_between(DJ__OUT, created ? "declared table `" : "table `",
+                                    dj_table_schema_name(table), "`.`");
+                dj__cli_put_between(DJ__OUT, "", dj_table_name(table),
+                                    created ? "`\n" : "` already exists\n");
             }
             dj_table_close(table);
         }

@@ -53,12 +53,8 @@ static int read_columns(const dj_table *table, columns *out)
 static int open_table(dj__cli *cli, const char *schema_name, const char *class_name,
                       dj_schema **schema, dj_table **table)
 {
-    dj_schema_options opts;
-    dj_schema_options_init(&opts);
-    opts.connection = cli->conn;
-    opts.create_schema = 0;
     dj_error err;
-    if (dj_schema_open(schema, schema_name, &opts, &err) != 0 ||
+    if (dj__cli_open_existing(cli, schema_name, schema, &err) != 0 ||
         dj_table_open(*schema, class_name, DJ_TIER_UNKNOWN, table, &err) != 0)
         return dj__cli_fail(&err);
     return DJ__CLI_OK;

@@ -98,6 +98,22 @@ void dj__cli_put_text(dj__cli_out *out, const char *s)
     dj__cli_put_field(out, s, strlen(s));
 }
 
+int dj__cli_open_existing(dj__cli *cli, const char *name, dj_schema **out, dj_error *err)
+{
+    dj_schema_options opts;
+    dj_schema_options_init(&opts);
+    opts.connection = cli->conn;
+    opts.create_schema = 0;
+    return dj_schema_open(out, name, &opts, err);
+}
+
+void dj__cli_put_between(dj__cli_out *out, const char *before, const char *s, const char *after)
+{
+    dj__cli_puts(out, before);
+    dj__cli_put_text(out, s);
+    dj__cli_puts(out, after);
+}
+
 void dj__cli_put_row(dj__cli_out *out, const dj_value *values, unsigned count)
 {
     for (unsigned i = 0; i < count; i++) {

@@ -379,9 +379,7 @@ static int show_config(dj__cli *cli, const dj__cli_args *args)
 {
     (void)args;
     if (cli->loaded_from[0]) {
-        dj__cli_puts(DJ__OUT, "# loaded from: ");
-        dj__cli_put_text(DJ__OUT, cli->loaded_from);
-        dj__cli_putc(DJ__OUT, '\n');
+        dj__cli_put_between(DJ__OUT, "# loaded from: ", cli->loaded_from, "\n");
     } else {
         dj__cli_puts(DJ__OUT, "# no config file found\n");
     }
@@ -389,9 +387,8 @@ static int show_config(dj__cli *cli, const dj__cli_args *args)
     for (const char *const *key = dj_config_keys(); *key; key++) {
         if (dj_config_get(&cli->cfg, *key, value, sizeof value, 0) != 0)
             value[0] = '\0';
-        dj__cli_printf(DJ__OUT, "%s\t", *key);
-        dj__cli_put_text(DJ__OUT, value);
-        dj__cli_putc(DJ__OUT, '\n');
+        dj__cli_puts(DJ__OUT, *key);
+        dj__cli_put_between(DJ__OUT, "\t", value, "\n");
     }
     return DJ__CLI_OK;
 }

@@ -15,32 +15,8 @@
  * quoted or CURRENT_TIMESTAMP/NULL.
  */
 #include "dj/declare.h"
+#include "dj/sqlbuf.h"
 #include "wire/buf.h"
-
-
-static void put(dj__builder *b, const char *s) { dj__put_bytes(b, s, strlen(s)); }
-
-/* Name in backticks with backticks doubled, as dj_quote_identifier does. */
-static void put_ident(dj__builder *b, const char *name)
-{
-    dj__put_u8(b, '`');
-    for (const char *p = name; *p; p++) {
-        if (*p == '`')
-            dj__put_u8(b, '`');
-        dj__put_u8(b, (uint8_t)*p);
-    }
-    dj__put_u8(b, '`');
-}
-
-/* `a`,`b` */
-static void put_ident_list(dj__builder *b, const char *const *names, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            dj__put_u8(b, ',');
-        put_ident(b, names[i]);
-    }
-}
 
 /* DataJoint escapes only double quotes in comments. */
 static void put_comment_text(dj__builder *b, const char *s)
@@ -55,10 +31,10 @@ static void put_comment_text(dj__builder *b, const char *s)
 /* ` COMMENT "<:type:>comment"`; type NULL for none. */
 static void put_comment(dj__builder *b, const char *type, const char *comment)
 {
-    put(b, " COMMENT \"");
+    dj__sqlbuf_text(b, " COMMENT \"");
     if (type) {
         dj__put_u8(b, ':');
-        put(b, type);
+        dj__sqlbuf_text(b, type);
         dj__put_u8(b, ':');
     }
     put_comment_text(b, comment);
@@ -69,7 +45,7 @@ static void put_comment(dj__builder *b, const char *type, const char *comment)
 static void next_item(dj__builder *b)
 {
     if (b->len)
-        put(b, ",\n");
+        dj__sqlbuf_text(b, ",\n");
 }
 
 typedef struct compiler {
@@ -155,25 +131,25 @@ static int compile_attribute(compiler *c, const dj__def_line *l, dj_error *err)
                                             "inherited through a foreign key)", l->lineno, a->name);
     dj__builder *b = &c->attrs;
     next_item(b);
-    put_ident(b, a->name);
+    dj__sqlbuf_ident(b, a->name);
     dj__put_u8(b, ' ');
-    put(b, a->sql_type);
+    dj__sqlbuf_text(b, a->sql_type);
     dj_attribute ha;
     memset(&ha, 0, sizeof ha);
     ha.in_key = l->in_key;
     ha.nullable = a->nullable;
     ha.default_kind = DJ_DEFAULT_NONE;
     if (a->nullable) {
-        put(b, " DEFAULT NULL");
+        dj__sqlbuf_text(b, " DEFAULT NULL");
         ha.default_kind = DJ_DEFAULT_NULL;
     } else if (a->default_text) {
         const char *d = a->default_text;
         int quoted = d[0] == '"' || d[0] == '\'';
         int constant = is_constant_literal(d);
-        put(b, " NOT NULL DEFAULT ");
+        dj__sqlbuf_text(b, " NOT NULL DEFAULT ");
         if (!quoted && !constant)
             dj__put_u8(b, '"');
-        put(b, d);
+        dj__sqlbuf_text(b, d);
         if (!quoted && !constant)
             dj__put_u8(b, '"');
         ha.default_kind = constant ? DJ_DEFAULT_EXPRESSION : DJ_DEFAULT_LITERAL;
@@ -183,7 +159,7 @@ static int compile_attribute(compiler *c, const dj__def_line *l, dj_error *err)
         if (!ha.default_value)
             return oom(err);
     } else {
-        put(b, " NOT NULL");
+        dj__sqlbuf_text(b, " NOT NULL");
     }
     int special = a->type_class == DJ__TYPE_SPECIAL;
     if (special || a->comment[0])
@@ -221,11 +197,11 @@ static int inherit(compiler *c, const dj_attribute *pa, const char *name, const 
     int nullable = l->u.fk.nullable;
     dj__builder *b = &c->attrs;
     next_item(b);
-    put_ident(b, name);
+    dj__sqlbuf_ident(b, name);
     dj__put_u8(b, ' ');
-    put(b, pa->sql_type);
+    dj__sqlbuf_text(b, pa->sql_type);
     if (!nullable)
-        put(b, " NOT NULL");
+        dj__sqlbuf_text(b, " NOT NULL");
     put_comment(b, strcmp(pa->type, pa->sql_type) != 0 ? pa->type : NULL, pa->comment);
     dj_attribute ha = *pa;
     ha.name = dj__heading_strndup(c->h, name, strlen(name));
@@ -272,19 +248,19 @@ static int compile_foreign_key(compiler *c, const dj__def_line *l, dj__parent_fn
     }
     dj__builder *b = &c->fks;
     next_item(b);
-    put(b, "FOREIGN KEY (");
-    put_ident_list(b, names, k);
-    put(b, ") REFERENCES ");
-    put_ident(b, parent->schema_name);
+    dj__sqlbuf_text(b, "FOREIGN KEY (");
+    dj__sqlbuf_ident_list(b, names, (unsigned)k);
+    dj__sqlbuf_text(b, ") REFERENCES ");
+    dj__sqlbuf_ident(b, parent->schema_name);
     dj__put_u8(b, '.');
-    put_ident(b, parent->table_name);
-    put(b, " (");
-    put_ident_list(b, pnames, k);
-    put(b, ") ON UPDATE CASCADE ON DELETE RESTRICT");
+    dj__sqlbuf_ident(b, parent->table_name);
+    dj__sqlbuf_text(b, " (");
+    dj__sqlbuf_ident_list(b, pnames, (unsigned)k);
+    dj__sqlbuf_text(b, ") ON UPDATE CASCADE ON DELETE RESTRICT");
     if (fk->unique) {
         next_item(&c->indexes);
-        put(&c->indexes, "UNIQUE INDEX (");
-        put_ident_list(&c->indexes, names, k);
+        dj__sqlbuf_text(&c->indexes, "UNIQUE INDEX (");
+        dj__sqlbuf_ident_list(&c->indexes, names, (unsigned)k);
         dj__put_u8(&c->indexes, ')');
         if ((rc = dj__heading_add_index(c->h, 1, names, k, err)) != 0)
             return rc;
@@ -305,8 +281,8 @@ static int compile_index(compiler *c, const dj__def_line *l, dj_error *err)
                                                 "above the index", l->lineno, attrs[i]);
     dj__builder *b = &c->indexes;
     next_item(b);
-    put(b, ix->unique ? "unique index (" : "index (");
-    put_ident_list(b, attrs, ix->attr_count);
+    dj__sqlbuf_text(b, ix->unique ? "unique index (" : "index (");
+    dj__sqlbuf_ident_list(b, attrs, (unsigned)ix->attr_count);
     dj__put_u8(b, ')');
     return dj__heading_add_index(c->h, ix->unique, attrs, ix->attr_count, err);
 }
@@ -318,13 +294,13 @@ static int assemble(compiler *c, const char *schema, const char *table, char **s
 {
     dj__builder out;
     dj__builder_init(&out, c->alloc);
-    put(&out, "CREATE TABLE IF NOT EXISTS ");
-    put_ident(&out, schema);
+    dj__sqlbuf_text(&out, "CREATE TABLE IF NOT EXISTS ");
+    dj__sqlbuf_ident(&out, schema);
     dj__put_u8(&out, '.');
-    put_ident(&out, table);
-    put(&out, " (\n");
+    dj__sqlbuf_ident(&out, table);
+    dj__sqlbuf_text(&out, " (\n");
     dj__put_bytes(&out, c->attrs.data, c->attrs.len);
-    put(&out, ",\nPRIMARY KEY (");
+    dj__sqlbuf_text(&out, ",\nPRIMARY KEY (");
     int first = 1;
     for (size_t i = 0; i < c->h->count; i++) {
         if (!c->h->attrs[i].in_key)
@@ -332,18 +308,18 @@ static int assemble(compiler *c, const char *schema, const char *table, char **s
         if (!first)
             dj__put_u8(&out, ',');
         first = 0;
-        put_ident(&out, c->h->attrs[i].name);
+        dj__sqlbuf_ident(&out, c->h->attrs[i].name);
     }
     dj__put_u8(&out, ')');
     if (c->fks.len) {
-        put(&out, ",\n");
+        dj__sqlbuf_text(&out, ",\n");
         dj__put_bytes(&out, c->fks.data, c->fks.len);
     }
     if (c->indexes.len) {
-        put(&out, ",\n");
+        dj__sqlbuf_text(&out, ",\n");
         dj__put_bytes(&out, c->indexes.data, c->indexes.len);
     }
-    put(&out, "\n) ENGINE=InnoDB, COMMENT \"");
+    dj__sqlbuf_text(&out, "\n) ENGINE=InnoDB, COMMENT \"");
     put_comment_text(&out, c->def->comment);
     dj__put_u8(&out, '"');
     dj__put_u8(&out, 0);

@@ -6,14 +6,13 @@
  * [nullable] and [unique] as they apply; the other indexes come last.
  */
 #include "dj/heading.h"
+#include "dj/sqlbuf.h"
 #include "wire/buf.h"
-
-static void put(dj__builder *b, const char *s) { dj__put_bytes(b, s, strlen(s)); }
 
 /* Text padded with spaces to width (DataJoint's "%-20s"). */
 static void put_padded(dj__builder *b, const char *s, size_t width)
 {
-    put(b, s);
+    dj__sqlbuf_text(b, s);
     for (size_t n = strlen(s); n < width; n++)
         dj__put_u8(b, ' ');
 }
@@ -80,28 +79,30 @@ static void put_reference(dj__builder *b, const dj_heading *h, const dj_foreign_
             nullable = 1;
     const dj_index *ix = index_of(h, fk);
     int unique = ix && ix->unique;
-    put(b, "->");
+    dj__sqlbuf_text(b, "->");
     if (nullable || unique) {
-        put(b, nullable && unique ? " [nullable, unique]" : nullable ? " [nullable]" : " [unique]");
+        dj__sqlbuf_text(b, nullable && unique ? " [nullable, unique]"
+                           : nullable         ? " [nullable]"
+                                              : " [unique]");
     }
     dj__put_u8(b, ' ');
     char class_name[2 * DJ_NAME_MAX];
     if (dj_table_to_class(fk->parent_table, class_name, sizeof class_name, NULL) != 0)
         dj__snprintf(class_name, sizeof class_name, "`%s`", fk->parent_table);
     if (strcmp(fk->parent_schema, h->schema_name) != 0) {
-        put(b, fk->parent_schema);
+        dj__sqlbuf_text(b, fk->parent_schema);
         dj__put_u8(b, '.');
     }
-    put(b, class_name);
+    dj__sqlbuf_text(b, class_name);
     int renamed = 0;
     for (size_t i = 0; i < fk->count; i++) {
         if (strcmp(fk->attributes[i], fk->parent_attributes[i]) == 0)
             continue;
-        put(b, renamed ? ", " : ".proj(");
+        dj__sqlbuf_text(b, renamed ? ", " : ".proj(");
         renamed = 1;
-        put(b, fk->attributes[i]);
-        put(b, "=\"");
-        put(b, fk->parent_attributes[i]);
+        dj__sqlbuf_text(b, fk->attributes[i]);
+        dj__sqlbuf_text(b, "=\"");
+        dj__sqlbuf_text(b, fk->parent_attributes[i]);
         dj__put_u8(b, '"');
     }
     if (renamed)
@@ -124,15 +125,15 @@ static void put_name_default(dj__builder *b, const dj_attribute *a)
 {
     dj__builder nd;
     dj__builder_init(&nd, b->alloc);
-    put(&nd, a->name);
+    dj__sqlbuf_text(&nd, a->name);
     if (a->default_kind == DJ_DEFAULT_NULL) {
-        put(&nd, "=null");
+        dj__sqlbuf_text(&nd, "=null");
     } else if (a->default_kind != DJ_DEFAULT_NONE && a->default_value) {
         int quote = a->default_kind == DJ_DEFAULT_LITERAL && !is_numeric(a->sql_type);
         dj__put_u8(&nd, '=');
         if (quote)
             dj__put_u8(&nd, '"');
-        put(&nd, a->default_value);
+        dj__sqlbuf_text(&nd, a->default_value);
         if (quote)
             dj__put_u8(&nd, '"');
     }
@@ -144,13 +145,13 @@ static void put_name_default(dj__builder *b, const dj_attribute *a)
 static void put_attribute(dj__builder *b, const dj_attribute *a)
 {
     put_name_default(b, a);
-    put(b, " : ");
+    dj__sqlbuf_text(b, " : ");
     char type[512];
     dj__snprintf(type, sizeof type, "%s%s", a->type, a->autoincrement ? " auto_increment" : "");
     put_padded(b, type, 28);
     if (a->comment[0]) {
-        put(b, " # ");
-        put(b, a->comment);
+        dj__sqlbuf_text(b, " # ");
+        dj__sqlbuf_text(b, a->comment);
     }
     end_line(b);
 }
@@ -164,15 +165,15 @@ int dj_table_describe(const dj_table *t, char *out, size_t outsize, size_t *need
     dj__builder b;
     dj__builder_init(&b, h->alloc);
     if (h->comment[0]) {
-        put(&b, "# ");
-        put(&b, h->comment);
+        dj__sqlbuf_text(&b, "# ");
+        dj__sqlbuf_text(&b, h->comment);
         end_line(&b);
     }
     int in_key = 1;
     for (size_t i = 0; i < h->count; i++) {
         const dj_attribute *a = &h->attrs[i];
         if (in_key && !a->in_key) {
-            put(&b, "---\n");
+            dj__sqlbuf_text(&b, "---\n");
             in_key = 0;
         }
         int inherited = 0;
@@ -190,13 +191,13 @@ int dj_table_describe(const dj_table *t, char *out, size_t outsize, size_t *need
         const dj_index *ix = &h->indexes[i];
         if (belongs_to_foreign_key(h, ix))
             continue;
-        put(&b, ix->unique ? "UNIQUE INDEX (" : "INDEX (");
+        dj__sqlbuf_text(&b, ix->unique ? "UNIQUE INDEX (" : "INDEX (");
         for (size_t k = 0; k < ix->count; k++) {
             if (k)
-                put(&b, ", ");
-            put(&b, ix->attributes[k]);
+                dj__sqlbuf_text(&b, ", ");
+            dj__sqlbuf_text(&b, ix->attributes[k]);
         }
-        put(&b, ")\n");
+        dj__sqlbuf_text(&b, ")\n");
     }
     dj__put_u8(&b, 0);
     int rc = 0;

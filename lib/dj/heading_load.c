@@ -108,19 +108,6 @@ static char *sql_type_of(dj_heading *h, const dj_value *v)
     return t;
 }
 
-/* Whether a MariaDB default expression is CURRENT_TIMESTAMP (any case, with
- * or without "()" or a precision). */
-static int is_current_timestamp(const char *s)
-{
-    static const char word[] = "current_timestamp";
-    for (size_t i = 0; i < sizeof word - 1; i++) {
-        char c = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
-        if (c != word[i])
-            return 0;
-    }
-    return 1;
-}
-
 /* MariaDB quotes literal defaults ('text', with '' for a quote) and writes
  * NULL for a NULL default; MySQL gives the bare value and marks expressions
  * DEFAULT_GENERATED in extra. */
@@ -143,7 +130,8 @@ static int set_default(dj_heading *h, dj_attribute *a, const dj_value *dflt, con
         }
         text[o] = '\0';
         a->default_kind = DJ_DEFAULT_LITERAL;
-    } else if (is_current_timestamp(text)) {
+    } else if (dj__ieq_n(text, "current_timestamp", 17)) {
+        /* CURRENT_TIMESTAMP in any case, with or without "()" or a precision */
         a->default_kind = DJ_DEFAULT_EXPRESSION;
         text = dj__heading_strndup(h, "CURRENT_TIMESTAMP", 17);
     } else if (mariadb ? !(text[0] == '-' || text[0] == '.' || (text[0] >= '0' && text[0] <= '9'))
