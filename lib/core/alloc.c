@@ -37,6 +37,20 @@ char *dj__strndup(const dj_allocator *a, const char *s, size_t n)
     return d;
 }
 
+int dj__grow(const dj_allocator *a, void **items, size_t *cap, size_t count, size_t size,
+             size_t first)
+{
+    if (count < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : first;
+    void *p = dj__realloc(a, *items, ncap * size);
+    if (!p)
+        return -1;
+    *items = p;
+    *cap = ncap;
+    return 0;
+}
+
 void dj__wipe(void *p, size_t n)
 {
     if (!p || n == 0)

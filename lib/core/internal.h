@@ -49,6 +49,11 @@ void *dj__malloc(const dj_allocator *a, size_t n);
 void *dj__realloc(const dj_allocator *a, void *p, size_t n);
 void dj__free(const dj_allocator *a, void *p);
 char *dj__strndup(const dj_allocator *a, const char *s, size_t n);
+/* Room for one more item in an array of *cap items of size bytes holding
+ * count: it doubles when full, starting at first. 0, or -1 when out of
+ * memory (the array is unchanged). */
+int dj__grow(const dj_allocator *a, void **items, size_t *cap, size_t count, size_t size,
+             size_t first);
 /* Overwrites secrets in a way the compiler may not drop. */
 void dj__wipe(void *p, size_t n);
 
@@ -79,6 +84,9 @@ char dj__ascii_lower(char c);
 /* 1 when the n bytes at s equal the lower-case word, ignoring ASCII case
  * (stops at the first difference, so s may be shorter than n). */
 int dj__ieq_n(const char *s, const char *word, size_t n);
+/* Length of the well-formed UTF-8 sequence at s (at most n >= 1 bytes), or
+ * 0 when it is not one: 1 for ASCII. */
+size_t dj__utf8_len(const unsigned char *s, size_t n);
 /* Word lists packed into one string ("one\0two\0"; the literal's own NUL
  * ends the list) instead of a table of pointers: the position of the n bytes
  * at s among the lower-case words, ignoring ASCII case, or -1; and the word

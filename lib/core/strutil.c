@@ -1,4 +1,5 @@
-/* strutil.c - bounded string copies and the decimal numbers the server sends. */
+/* strutil.c - bounded string copies, the decimal numbers the server sends,
+ * UTF-8 checks and packed word lists. */
 #include "core/internal.h"
 
 int dj__strlcpy(char *dst, const char *src, size_t size)
@@ -43,6 +44,41 @@ int dj__ieq_n(const char *s, const char *word, size_t n)
         if (dj__ascii_lower(s[i]) != word[i])
             return 0;
     return 1;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0.
+ * Overlong forms, surrogates and code points above U+10FFFF are refused: the
+ * server would reject or, worse, reinterpret them. */
+size_t dj__utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    size_t need;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (n < need || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < need; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return need;
 }
 
 int dj__word_find(const char *words, const char *s, size_t n)

@@ -42,14 +42,10 @@ static int add(dj_context *c, const char *name, const char *schema, const char *
 {
     if (!c || !name || !name[0] || !schema || !schema[0])
         return dj__err(err, DJ_EINVAL, "a context entry needs a name and a schema");
-    if (c->count == c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 8;
-        dj__context_entry *n = dj__realloc(c->alloc, c->items, ncap * sizeof *n);
-        if (!n)
-            return dj__err(err, DJ_ENOMEM, "out of memory growing a context");
-        c->items = n;
-        c->cap = ncap;
-    }
+    void *items = c->items;
+    if (dj__grow(c->alloc, &items, &c->cap, c->count, sizeof *c->items, 8))
+        return dj__err(err, DJ_ENOMEM, "out of memory growing a context");
+    c->items = items;
     dj__context_entry e = {
         .name = dj__strndup(c->alloc, name, strlen(name)),
         .schema = dj__strndup(c->alloc, schema, strlen(schema)),

@@ -174,14 +174,8 @@ static int classify_type(dj__def_attribute *a)
 static int grow(const dj_allocator *alloc, void **items, size_t *cap, size_t count, size_t size,
                 dj_error *err)
 {
-    if (count < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = dj__realloc(alloc, *items, ncap * size);
-    if (!p)
+    if (dj__grow(alloc, items, cap, count, size, 16))
         return dj__err(err, DJ_ENOMEM, "out of memory parsing a table definition");
-    *items = p;
-    *cap = ncap;
     return 0;
 }
 

@@ -62,14 +62,8 @@ void dj__heading_free(dj_heading *h)
 static int grow(dj_heading *h, void **items, size_t *cap, size_t count, size_t size,
                 dj_error *err)
 {
-    if (count < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = dj__realloc(h->alloc, *items, ncap * size);
-    if (!p)
+    if (dj__grow(h->alloc, items, cap, count, size, 16))
         return dj__err(err, DJ_ENOMEM, "out of memory building a heading");
-    *items = p;
-    *cap = ncap;
     return 0;
 }
 

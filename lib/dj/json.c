@@ -107,37 +107,6 @@ static int report(parser *p, dj__json_kind kind, const char *text, size_t len, s
 
 /* ---- strings ---- */
 
-/* Length of the valid UTF-8 sequence (2-4 bytes) starting with a non-ASCII
- * byte at s, or 0: no overlong forms, no surrogates, nothing past U+10FFFF. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t avail)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-    size_t tail;
-    if (c >= 0xC2 && c <= 0xDF) {
-        tail = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        tail = 2;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        tail = 3;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (avail < tail + 1 || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i <= tail; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return tail + 1;
-}
-
 static size_t utf8_encode(uint32_t cp, unsigned char out[4])
 {
     if (cp < 0x80) {
@@ -273,7 +242,7 @@ static int read_string(parser *p, char *dst, size_t cap, size_t *out_len)
             k = 1;
             p->pos++;
         } else {
-            k = utf8_sequence_length(p->s + p->pos, p->len - p->pos);
+            k = dj__utf8_len(p->s + p->pos, p->len - p->pos);
             if (k == 0)
                 return fail_at(p, p->pos, "invalid UTF-8 in string");
             memcpy(bytes, p->s + p->pos, k);

@@ -306,41 +306,6 @@ int dj_table_to_class(const char *table_name, char *out, size_t outsize, dj_erro
 /* ------------------------------------------------------------------------- */
 /* Schema names                                                               */
 
-/* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0.
- * Overlong forms, surrogates and code points above U+10FFFF are refused: the
- * server would reject or, worse, reinterpret them. */
-static size_t utf8_sequence_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-    size_t need;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (n < need || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < need; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    return need;
-}
-
 /* DataJoint MATLAB's createSchema rule ^[a-z][a-z0-9_-]*$. */
 static int check_strict(const char *name, size_t len, const char *what, dj_error *err)
 {
@@ -372,7 +337,7 @@ int dj__name_check_len(const char *name, size_t len, const char *what, int stric
     for (size_t i = 0; i < len; chars++) {
         if (bytes[i] == 0)
             return dj__err(err, DJ_ENAME, "%s name contains a NUL byte at byte %zu", what, i);
-        size_t step = utf8_sequence_len(bytes + i, len - i);
+        size_t step = dj__utf8_len(bytes + i, len - i);
         if (step == 0)
             return dj__err(err, DJ_ENAME, "%s name is not valid UTF-8 (at byte %zu)", what, i);
         i += step;
