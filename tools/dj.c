@@ -196,26 +196,25 @@ typedef struct command {
     const char *arguments;   /* for usage messages */
     const char *flag_name;   /* its own option, NULL for none */
     command_fn run;
-    const char *value_names[DJ__CLI_MAX_VALUES]; /* its options that take a value */
+    const char *value_names; /* its options that take a value, packed ("--a\0--b"), or NULL */
     uint8_t positionals;     /* how many arguments it takes */
     uint8_t needs_server;
 } command;
 
 static const command commands[] = {
-    {"schema create", "NAME [--strict-names]", "--strict-names", dj__cli_schema_create, {NULL}, 1,
-     1},
-    {"schema exists", "NAME", NULL, dj__cli_schema_exists, {NULL}, 1, 1},
-    {"schema list", "", NULL, dj__cli_schema_list, {NULL}, 0, 1},
-    {"schema tables", "NAME [--header]", "--header", dj__cli_schema_tables, {NULL}, 1, 1},
-    {"schema drop", "NAME [--force]", "--force", dj__cli_schema_drop, {NULL}, 1, 1},
-    {"ping", "", NULL, dj__cli_ping, {NULL}, 0, 1},
-    {"query", "SQL|- [--header]", "--header", dj__cli_query, {NULL}, 1, 1},
-    {"config", "", NULL, show_config, {NULL}, 0, 0},
+    {"schema create", "NAME [--strict-names]", "--strict-names", dj__cli_schema_create, NULL, 1, 1},
+    {"schema exists", "NAME", NULL, dj__cli_schema_exists, NULL, 1, 1},
+    {"schema list", "", NULL, dj__cli_schema_list, NULL, 0, 1},
+    {"schema tables", "NAME [--header]", "--header", dj__cli_schema_tables, NULL, 1, 1},
+    {"schema drop", "NAME [--force]", "--force", dj__cli_schema_drop, NULL, 1, 1},
+    {"ping", "", NULL, dj__cli_ping, NULL, 0, 1},
+    {"query", "SQL|- [--header]", "--header", dj__cli_query, NULL, 1, 1},
+    {"config", "", NULL, show_config, NULL, 0, 0},
     {"table declare", "SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]", "--dry-run",
-     dj__cli_table_declare, {"--definition", "--tier"}, 2, 1},
-    {"table describe", "SCHEMA CLASS", NULL, dj__cli_table_describe, {NULL}, 2, 1},
+     dj__cli_table_declare, "--definition\0--tier", 2, 1},
+    {"table describe", "SCHEMA CLASS", NULL, dj__cli_table_describe, NULL, 2, 1},
     {"table insert", "SCHEMA CLASS [--skip-duplicates]", "--skip-duplicates", dj__cli_table_insert,
-     {NULL}, 2, 1},
+     NULL, 2, 1},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -276,9 +275,10 @@ static int command_usage(const command *c, const char *problem, const char *arg)
 static int take_value(const command *c, int argc, char **argv, int *i, dj__cli_args *args)
 {
     const char *a = argv[*i];
-    for (int k = 0; k < DJ__CLI_MAX_VALUES && c->value_names[k]; k++) {
-        size_t n = strlen(c->value_names[k]);
-        if (strncmp(a, c->value_names[k], n) != 0 || (a[n] != '\0' && a[n] != '='))
+    const char *name = c->value_names;
+    for (int k = 0; k < DJ__CLI_MAX_VALUES && name && *name; k++, name += strlen(name) + 1) {
+        size_t n = strlen(name);
+        if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
             continue;
         if (a[n] == '=') {
             args->value[k] = a + n + 1;

@@ -177,7 +177,8 @@ int dj__auth_csha2_start(dj__auth_ctx *ctx, dj_error *err)
 
 int dj__auth_csha2_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err)
 {
-    static const char plugin[] = "caching_sha2_password";
+    /* A literal, not an array: the linker keeps one copy of the name. */
+    const char *plugin = "caching_sha2_password";
     if (ctx->step == STEP_KEY_REQUESTED)
         return send_encrypted(ctx, (const char *)data, len, err);
     if (ctx->step == STEP_SCRAMBLE_SENT && len == 1 && data[0] == CSHA2_FAST_AUTH_OK) {

@@ -86,7 +86,8 @@ static void put_temporal_literal(dj__builder *b, const dj_param *p)
 
 static void put_hex(dj__builder *b, const uint8_t *p, size_t n)
 {
-    static const char digits[] = "0123456789ABCDEF";
+    /* A literal, not an array: the linker keeps one copy of it with fmt.c's. */
+    const char *digits = "0123456789ABCDEF";
     if (dj__builder_reserve(b, 2 * n + 3))
         return;
     uint8_t *o = b->data + b->len;

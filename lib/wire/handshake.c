@@ -89,10 +89,10 @@ int dj__greeting_parse(const uint8_t *p, size_t len, dj__greeting *g, dj_error *
         /* 5.5.7-5.5.9 omit the NUL after the plugin name, which then can
          * only be theirs (mysql_native_password); any other name without
          * its NUL is a greeting cut short, not something to guess around. */
-        static const char old_servers_plugin[] = "mysql_native_password";
+        const char *old_servers_plugin = "mysql_native_password"; /* one copy, as a literal */
         int terminated = memchr(r.p + r.pos, 0, dj__reader_left(&r)) != NULL;
         const uint8_t *name = dj__rd_nul_str(&r, &nlen, 1);
-        if (!terminated && (nlen != sizeof old_servers_plugin - 1 ||
+        if (!terminated && (nlen != strlen(old_servers_plugin) ||
                             memcmp(name, old_servers_plugin, nlen) != 0))
             return truncated(err, "auth plugin name");
         if (nlen >= sizeof g->auth_plugin)
