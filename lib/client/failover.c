@@ -353,7 +353,7 @@ int dj_transaction_run(dj_conn *c, dj_transaction_fn fn, void *ud, dj_error *err
 /* Reads and session settings may run twice: the first keyword says so. */
 static int is_repeatable(const char *sql)
 {
-    static const char words[] = "select\0show\0set\0describe\0desc\0explain\0use";
+    static const char words[] = "select\0show\0set\0describe\0desc\0explain\0use\0";
     while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
         sql++;
     /* SET STATEMENT ... FOR <statement> is whatever its statement is. */

@@ -87,10 +87,11 @@ int dj__ieq_n(const char *s, const char *word, size_t n);
 /* Length of the well-formed UTF-8 sequence at s (at most n >= 1 bytes), or
  * 0 when it is not one: 1 for ASCII. */
 size_t dj__utf8_len(const unsigned char *s, size_t n);
-/* Word lists packed into one string ("one\0two\0"; the literal's own NUL
- * ends the list) instead of a table of pointers: the position of the n bytes
- * at s among the lower-case words, ignoring ASCII case, or -1; and the word
- * at a position. */
+/* Word lists packed into one string instead of a table of pointers. A list
+ * that is searched must end in "\0" ("one\0two\0"), so that with the
+ * literal's own NUL an empty word ends it inside the array. The position of
+ * the n bytes at s among the lower-case words, ignoring ASCII case, or -1;
+ * and the word at a position. */
 int dj__word_find(const char *words, const char *s, size_t n);
 const char *dj__word_at(const char *words, size_t i);
 /* snprintf into a fixed buffer; returns -1 when truncated. */

@@ -123,14 +123,14 @@ static const char *expected_json(unsigned kinds)
 /* The modes in the order of dj_tls_mode, then DataJoint's words for them,
  * which tls_words_modes maps. */
 static const char tls_words[] = "disabled\0preferred\0required\0verify_ca\0verify_identity\0"
-                                "true\0false\0none\0null";
+                                "true\0false\0none\0null\0";
 static const uint8_t tls_words_modes[] = {DJ_TLS_REQUIRED, DJ_TLS_DISABLED, DJ_TLS_PREFERRED,
                                           DJ_TLS_PREFERRED};
 
 /* The levels in the order of dj_log_level, then DataJoint's CRITICAL: our
  * most severe level stands in for it so that configs written by Python
  * DataJoint still load. */
-static const char log_level_words[] = "DEBUG\0INFO\0WARNING\0ERROR\0CRITICAL";
+static const char log_level_words[] = "DEBUG\0INFO\0WARNING\0ERROR\0CRITICAL\0";
 
 /* ---- small parsers ---- */
 
@@ -193,7 +193,7 @@ static int parse_port(const char *s, size_t n, unsigned *port)
 static int parse_bool(const char *text, int *out)
 {
     /* true words at even positions, false ones at odd */
-    static const char words[] = "true\0false\0" "1\0" "0\0yes\0no\0on\0off";
+    static const char words[] = "true\0false\0" "1\0" "0\0yes\0no\0on\0off\0";
     int i = find_name(words, text);
     if (i < 0)
         return -1;

@@ -117,7 +117,7 @@ static int contains_word_ci(const char *s, const char *word)
 static int is_constant_literal(const char *d)
 {
     size_t n = strcspn(d, "(");
-    return dj__word_find("current_timestamp\0null", d, n) >= 0;
+    return dj__word_find("current_timestamp\0null\0", d, n) >= 0;
 }
 
 /* ---- attribute lines ---- */

@@ -61,7 +61,7 @@ static char *find_unquoted(char *s, char *e, char c)
  * comment. */
 static const char special_types[] = "uuid\0binary(16)\0int8\0tinyint\0int16\0smallint\0"
                                     "int32\0int\0int64\0bigint\0float32\0float\0"
-                                    "float64\0double\0bytes\0longblob";
+                                    "float64\0double\0bytes\0longblob\0";
 
 /* The native type families: their base words (each family's list ended by
  * an empty word), then per family whether "(...)" may or must follow, and
@@ -77,7 +77,7 @@ static const char family_bases[] = "tinyint\0smallint\0mediumint\0bigint\0int\0i
 
 enum { NO_ARGS, OPTIONAL_ARGS, REQUIRED_ARGS };
 enum { NO_SUFFIXES, UNSIGNED_ONLY, INTEGER_SUFFIXES };
-static const char *const suffix_lists[] = {"", "unsigned", "unsigned\0auto_increment"};
+static const char *const suffix_lists[] = {"", "unsigned\0", "unsigned\0auto_increment\0"};
 
 typedef struct type_family {
     uint8_t args;

@@ -113,7 +113,7 @@ static void put_reference(dj__builder *b, const dj_heading *h, const dj_foreign_
 static int is_numeric(const char *type)
 {
     static const char words[] = "tinyint\0smallint\0mediumint\0bigint\0int\0"
-                                "decimal\0numeric\0float\0double\0real";
+                                "decimal\0numeric\0float\0double\0real\0";
     for (const char *w = words; *w; w += strlen(w) + 1)
         if (strncmp(type, w, strlen(w)) == 0)
             return 1;

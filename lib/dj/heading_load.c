@@ -92,7 +92,7 @@ static int oom(dj_error *err)
  * integer types; MySQL 8 already leaves the widths out. */
 static char *sql_type_of(dj_heading *h, const dj_value *v)
 {
-    static const char ints[] = "tinyint(\0smallint(\0mediumint(\0bigint(\0int(";
+    static const char ints[] = "tinyint(\0smallint(\0mediumint(\0bigint(\0int(\0";
     char *t = value_copy(h, v);
     if (!t)
         return NULL;
