@@ -1,19 +1,18 @@
 /* lists.c - dj_strlist and dj_table_list: allocation and release. */
 #include "dj/lists.h"
 
-/* Makes room for one more item. The capacity is implied by the count (8,
- * then doubling), so the public list structs need no capacity field. */
+/* Makes room for one more item. The public list structs have no capacity
+ * field: it is implied by the count (8, then doubling), as dj__grow grows. */
 static int reserve_one(const dj_allocator *a, void **items, size_t count, size_t elem,
                        dj_error *err)
 {
-    int full = count == 0 || (count >= 8 && (count & (count - 1)) == 0);
-    if (!full)
-        return 0;
-    size_t cap = count ? count * 2 : 8;
-    void *p = dj__realloc(a, *items, cap * elem);
-    if (!p)
-        return dj__err(err, DJ_ENOMEM, "out of memory growing a list to %zu entries", cap);
-    *items = p;
+    size_t cap = 0;
+    if (count)
+        for (cap = 8; cap < count; cap *= 2)
+            ;
+    if (dj__grow(a, items, &cap, count, elem, 8))
+        return dj__err(err, DJ_ENOMEM, "out of memory growing a list to %zu entries",
+                       cap ? cap * 2 : 8);
     return 0;
 }
 
