@@ -87,11 +87,11 @@ expect schema_names_for_database "dj --database=dj_completion_$$" "$schema"
 expect schema_names_before_options "dj schema drop --force dj_completion_$$" "$schema"
 expect class_names "dj table describe $schema " 'Rig Session'
 expect class_name_prefix "dj table insert $schema Se" 'Session'
-DJ_HOST= expect schema_names_with_host_option \
+DJ_HOST='' expect schema_names_with_host_option \
     "dj -h $DJ_TEST_HOST -P $DJ_TEST_PORT schema exists dj_completion_$$" "$schema"
 
 # Without a configured connection the server is not asked: no names.
-DJ_HOST= expect no_names_without_connection "dj schema drop dj_completion_$$" ''
+DJ_HOST='' expect no_names_without_connection "dj schema drop dj_completion_$$" ''
 
 # A server that never answers must not hold up the shell: a dj that sleeps
 # stands in for it; the completion gives up (no names) instead of waiting.
