@@ -228,7 +228,9 @@ DJ_API void dj_config_init(dj_config *cfg);
  * DJ_USE_TLS, DJ_CONNECT_TIMEOUT, DJ_TLS_CA, DJ_LOG_LEVEL). Values set by the
  * caller afterwards win over both. A malformed file is DJ_ECONFIG naming the
  * file, line and column. Sets *loaded_from (if not NULL, size DJ_PATH_MAX) to
- * the file used, or "".
+ * the file used, or "". A key of a file that neither we nor DataJoint know
+ * ("database.prot") is passed to cfg->log_fn as a DJ_LOG_WARNING naming the
+ * file, line, column and the nearest known key; loading goes on.
  */
 DJ_API int dj_config_load(dj_config *cfg, char *loaded_from, dj_error *err);
 /* Reads one JSON config file: flat dotted keys or the nested layout. */

@@ -28,7 +28,8 @@ enum dj__cli_exit {
 typedef struct dj__cli {
     dj_config cfg;                 /* effective configuration */
     char loaded_from[DJ_PATH_MAX]; /* config file that was read, "" for none */
-    int quiet;                     /* -q: no notices, no confirmations on stdout */
+    int quiet;                     /* -q: no notices, no confirmations, no counts */
+    unsigned warnings;             /* warnings the library reported (unknown config keys) */
     dj_conn *conn;                 /* open while a command that needs the server runs */
 } dj__cli;
 
@@ -36,7 +37,7 @@ typedef struct dj__cli {
  * for each of its options that was given (in the order the command lists
  * them), and the values of its options that take one (NULL when not given). */
 #define DJ__CLI_MAX_POSITIONALS 2
-#define DJ__CLI_MAX_FLAGS 1
+#define DJ__CLI_MAX_FLAGS 3
 #define DJ__CLI_MAX_VALUES 2
 typedef struct dj__cli_args {
     const char *pos[DJ__CLI_MAX_POSITIONALS];
@@ -64,8 +65,10 @@ int dj__cli_open_existing(dj__cli *cli, const char *name, dj_schema **out, dj_er
 
 /* ---- reporting (cli_util.c) ---- */
 
-/* Prints "dj: message" and, for server errors, "(errno N, SQLSTATE S)". */
+/* Prints "dj: message" and, for server errors, "(errno N, SQLSTATE S; server
+ * HOST:PORT)" naming the server set last by dj__cli_report_server. */
 void dj__cli_report(const dj_error *err);
+void dj__cli_report_server(const char *server);
 /* Reports err and returns DJ__CLI_FAILED: for failures after connecting. */
 int dj__cli_fail(const dj_error *err);
 /* Prints "dj: message", the synopsis (NULL: the general one) and a hint to
@@ -75,8 +78,11 @@ int dj__cli_usage_error(const char *synopsis, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* The library's log callback: notices to stderr (none with -q), ud is the dj__cli. */
+/* The library's log callback: notices to stderr (none with -q), ud is the
+ * dj__cli, whose warnings it counts. */
 void dj__cli_log(dj_log_level level, const char *message, void *ud);
+/* The position of text among packed words ("a\0b\0", NULL for none), or -1. */
+int dj__cli_word_index(const char *words, const char *text);
 /* Flushes stdout; a write error turns an OK run into DJ__CLI_FAILED. */
 int dj__cli_finish_output(int exit_code);
 
@@ -125,6 +131,42 @@ void dj__cli_put_text(dj__cli_out *out, const char *s);
 void dj__cli_put_between(dj__cli_out *out, const char *before, const char *s, const char *after);
 /* Fields separated by tabs, ended by a newline. */
 void dj__cli_put_row(dj__cli_out *out, const dj_value *values, unsigned count);
+
+/* ---- rows for scripts: --format (cli_format.c) ---- */
+
+enum dj__cli_format { DJ__CLI_TSV, DJ__CLI_CSV, DJ__CLI_JSON };
+/* How JSON writes a column's values: strings, numbers as they are, or the
+ * bytes of a binary value one code point each. */
+enum dj__cli_kind { DJ__CLI_TEXT, DJ__CLI_NUMBER, DJ__CLI_BYTES };
+
+/* The shape of the rows a command prints. */
+typedef struct dj__cli_rows {
+    int format;               /* enum dj__cli_format */
+    unsigned count;           /* columns */
+    const char *const *names; /* the header, and the keys of JSON objects */
+    const unsigned char *kinds; /* enum dj__cli_kind per column; NULL: all text */
+} dj__cli_rows;
+
+/* Parses "tsv", "csv" or "json" (NULL is tsv); a usage error otherwise. */
+int dj__cli_parse_format(const char *text, int *format);
+/* The line of column names (tsv, csv); nothing for json, whose rows carry them. */
+void dj__cli_rows_header(const dj__cli_rows *rows);
+/* One row: tsv as dj__cli_put_row; csv per RFC 4180 with CRLF line ends,
+ * NULL an empty field and the empty string ""; json one object a line,
+ * NULL as null. */
+void dj__cli_rows_put(const dj__cli_rows *rows, const dj_value *values);
+/* The same for NUL-terminated texts (NULL is SQL NULL), at most
+ * DJ__CLI_MAX_TEXT_COLUMNS of them. */
+#define DJ__CLI_MAX_TEXT_COLUMNS 8
+void dj__cli_rows_text(const dj__cli_rows *rows, const char *const *texts);
+
+/* ---- statements (cli_split.c) ---- */
+
+/* Where a second statement starts in sql (after a ';' outside quotes,
+ * backticks and comments), or len when there is one statement (trailing
+ * ';'s and comments are fine); *first_end is where the first statement's
+ * ';' is (len when it has none): what is sent. */
+size_t dj__cli_second_statement(const char *sql, size_t len, size_t *first_end);
 
 /* ---- input (cli_util.c) ---- */
 

@@ -70,22 +70,31 @@ int dj__cli_schema_exists(dj__cli *cli, const dj__cli_args *args)
 
 int dj__cli_schema_list(dj__cli *cli, const dj__cli_args *args)
 {
-    (void)args;
+    static const char *const header[] = {"schema"};
+    dj__cli_rows rows = {DJ__CLI_TSV, 1, header, NULL};
+    int rc = dj__cli_parse_format(args->value[0], &rows.format);
+    if (rc)
+        return rc;
     dj_strlist names;
     dj_error err;
     if (dj_list_schemas(cli->conn, &names, &err) != 0)
         return dj__cli_fail(&err);
-    for (size_t i = 0; i < names.count; i++) {
-        dj__cli_put_between(DJ__OUT, "", names.items[i], "\n");
-    }
+    if (args->flag[0])
+        dj__cli_rows_header(&rows);
+    for (size_t i = 0; i < names.count; i++)
+        dj__cli_rows_text(&rows, (const char *const *)&names.items[i]);
     dj_strlist_free(&names);
     return DJ__CLI_OK;
 }
 
 int dj__cli_schema_tables(dj__cli *cli, const dj__cli_args *args)
 {
+    static const char *const header[] = {"table_name", "tier", "class_name"};
+    dj__cli_rows rows = {DJ__CLI_TSV, 3, header, NULL};
     const char *name = args->pos[0];
-    int rc = check_name(name, 0);
+    int rc = dj__cli_parse_format(args->value[0], &rows.format);
+    if (rc == DJ__CLI_OK)
+        rc = check_name(name, 0);
     if (rc)
         return rc;
     dj_schema *schema = NULL;
@@ -104,12 +113,11 @@ int dj__cli_schema_tables(dj__cli *cli, const dj__cli_args *args)
     if (rc)
         return dj__cli_fail(&err);
     if (args->flag[0])
-        dj__cli_puts(DJ__OUT, "table_name\ttier\tclass_name\n");
+        dj__cli_rows_header(&rows);
     for (size_t i = 0; i < tables.count; i++) {
         const dj_table_entry *t = &tables.items[i];
-        dj__cli_put_between(DJ__OUT, "", t->table_name, "\t");
-        dj__cli_puts(DJ__OUT, dj_tier_name(t->tier));
-        dj__cli_put_between(DJ__OUT, "\t", t->class_name, "\n");
+        const char *texts[] = {t->table_name, dj_tier_name(t->tier), t->class_name};
+        dj__cli_rows_text(&rows, texts);
     }
     dj_table_list_free(&tables);
     return DJ__CLI_OK;

@@ -77,8 +77,21 @@ static int table_failure(const dj_error *err)
     return DJ__CLI_FAILED;
 }
 
+/* A failure of declaring: the library's "line N: why" about the definition
+ * becomes "FILE:N: why", as compilers say it, naming <stdin> for "-". */
+static int declare_failure(dj_error *err, const char *file)
+{
+    const char *p = err->message;
+    if (err->code == DJ_EDEFINITION && strncmp(p, "line ", 5) == 0 && p[5] >= '0' && p[5] <= '9') {
+        char message[sizeof err->message];
+        dj__fmt(message, sizeof message, "%s:%s", strcmp(file, "-") == 0 ? "<stdin>" : file, p + 5);
+        memcpy(err->message, message, sizeof message);
+    }
+    return table_failure(err);
+}
+
 static int print_statement(dj_schema *schema, const char *class_name, dj_tier tier,
-                           const char *definition)
+                           const char *definition, const char *file)
 {
     dj_error err;
     size_t needed = 0;
@@ -86,7 +99,7 @@ static int print_statement(dj_schema *schema, const char *class_name, dj_tier ti
     int rc = dj_table_declaration_sql(schema, class_name, tier, definition, small, sizeof small,
                                       &needed, &err);
     if (rc != DJ_ETOOBIG || needed == 0)
-        return table_failure(&err);
+        return declare_failure(&err, file);
     char *sql = malloc(needed);
     if (!sql) {
         dj__cli_printf(DJ__ERR, "dj: out of memory\n");
@@ -98,7 +111,7 @@ static int print_statement(dj_schema *schema, const char *class_name, dj_tier ti
         dj__cli_putc(DJ__OUT, '\n');
     }
     free(sql);
-    return rc ? table_failure(&err) : DJ__CLI_OK;
+    return rc ? declare_failure(&err, file) : DJ__CLI_OK;
 }
 
 int dj__cli_table_declare(dj__cli *cli, const dj__cli_args *args)
@@ -116,12 +129,12 @@ int dj__cli_table_declare(dj__cli *cli, const dj__cli_args *args)
     if (rc == DJ__CLI_OK)
         rc = open_schema(cli, args->pos[0], &schema);
     if (rc == DJ__CLI_OK && args->flag[0]) {
-        rc = print_statement(schema, args->pos[1], tier, definition);
+        rc = print_statement(schema, args->pos[1], tier, definition, definition_file);
     } else if (rc == DJ__CLI_OK) {
         dj_table *table = NULL;
         dj_error err;
         if (dj_table_declare(schema, args->pos[1], tier, definition, &table, &err) != 0) {
-            rc = table_failure(&err);
+            rc = declare_failure(&err, definition_file);
         } else {
             if (!cli->quiet) {
                 int created = dj_table_created(table);
@@ -138,18 +151,48 @@ int dj__cli_table_declare(dj__cli *cli, const dj__cli_args *args)
     return rc;
 }
 
+/* The heading as rows for scripts: one per attribute. The default is SQL
+ * NULL when there is none, "NULL" for a nullable attribute's, else its value
+ * or expression. */
+static void print_attributes(const dj_table *table, int format, int header)
+{
+    static const char *const names[] = {"name", "primary_key", "type", "sql_type",
+                                        "nullable", "default", "comment"};
+    static const unsigned char kinds[] = {DJ__CLI_TEXT, DJ__CLI_NUMBER, DJ__CLI_TEXT, DJ__CLI_TEXT,
+                                          DJ__CLI_NUMBER, DJ__CLI_TEXT, DJ__CLI_TEXT};
+    dj__cli_rows rows = {format, 7, names, kinds};
+    if (header)
+        dj__cli_rows_header(&rows);
+    const dj_heading *h = dj_table_heading(table);
+    for (size_t i = 0; i < dj_heading_count(h); i++) {
+        const dj_attribute *a = dj_heading_attribute(h, i);
+        const char *texts[] = {a->name, a->in_key ? "1" : "0", a->type, a->sql_type,
+                               a->nullable ? "1" : "0",
+                               a->default_kind == DJ_DEFAULT_NULL ? "NULL" : a->default_value,
+                               a->comment};
+        dj__cli_rows_text(&rows, texts);
+    }
+}
+
 int dj__cli_table_describe(dj__cli *cli, const dj__cli_args *args)
 {
+    int format;
+    int rc = dj__cli_parse_format(args->value[0], &format);
     dj_schema *schema = NULL;
-    int rc = open_schema(cli, args->pos[0], &schema);
+    if (rc == DJ__CLI_OK)
+        rc = open_schema(cli, args->pos[0], &schema);
     if (rc)
         return rc;
     dj_table *table = NULL;
     dj_error err;
     char *text = NULL;
     size_t needed = 0;
-    if (dj_table_open(schema, args->pos[1], DJ_TIER_UNKNOWN, &table, &err) != 0 ||
-        (dj_table_describe(table, NULL, 0, &needed, &err) != DJ_ETOOBIG && needed == 0)) {
+    int as_rows = args->value[0] || args->flag[0];
+    if (dj_table_open(schema, args->pos[1], DJ_TIER_UNKNOWN, &table, &err) != 0) {
+        rc = table_failure(&err);
+    } else if (as_rows) {
+        print_attributes(table, format, args->flag[0]);
+    } else if (dj_table_describe(table, NULL, 0, &needed, &err) != DJ_ETOOBIG && needed == 0) {
         rc = table_failure(&err);
     } else if (!(text = malloc(needed))) {
         dj__cli_printf(DJ__ERR, "dj: out of memory\n");

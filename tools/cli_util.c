@@ -18,12 +18,20 @@
 
 /* ---- reporting ---- */
 
+static char reporting_server[DJ_HOST_MAX + 16];
+
+void dj__cli_report_server(const char *server)
+{
+    dj__fmt(reporting_server, sizeof reporting_server, "%s", server ? server : "");
+}
+
 void dj__cli_report(const dj_error *err)
 {
     const char *message = err->message[0] ? err->message : dj_strerror(err->code);
     if (err->server_errno)
-        dj__cli_printf(DJ__ERR, "dj: %s (errno %u, SQLSTATE %s)\n", message, err->server_errno,
-                       err->sqlstate[0] ? err->sqlstate : "HY000");
+        dj__cli_printf(DJ__ERR, "dj: %s (errno %u, SQLSTATE %s%s%s)\n", message, err->server_errno,
+                       err->sqlstate[0] ? err->sqlstate : "HY000",
+                       reporting_server[0] ? "; server " : "", reporting_server);
     else
         dj__cli_printf(DJ__ERR, "dj: %s\n", message);
 }
@@ -48,12 +56,22 @@ int dj__cli_usage_error(const char *synopsis, const char *fmt, ...)
 
 void dj__cli_log(dj_log_level level, const char *message, void *ud)
 {
-    const dj__cli *cli = ud;
+    dj__cli *cli = ud;
+    cli->warnings += level == DJ_LOG_WARNING;
     if (level >= DJ_LOG_WARNING)
         dj__cli_printf(DJ__ERR, "dj: %s: %s\n", level == DJ_LOG_WARNING ? "warning" : "error",
                        message);
     else if (!cli->quiet)
         dj__cli_printf(DJ__ERR, "%s\n", message);
+}
+
+int dj__cli_word_index(const char *words, const char *text)
+{
+    int i = 0;
+    for (const char *w = words; w && *w; w += strlen(w) + 1, i++)
+        if (strcmp(w, text) == 0)
+            return i;
+    return -1;
 }
 
 int dj__cli_finish_output(int exit_code)
@@ -104,7 +122,12 @@ int dj__cli_open_existing(dj__cli *cli, const char *name, dj_schema **out, dj_er
     dj_schema_options_init(&opts);
     opts.connection = cli->conn;
     opts.create_schema = 0;
-    return dj_schema_open(out, name, &opts, err);
+    int rc = dj_schema_open(out, name, &opts, err);
+    if (rc == DJ_ESCHEMA_MISSING) /* the library's message speaks of Python's create_schema */
+        dj__fmt(err->message, sizeof err->message,
+                "schema `%.200s` does not exist; create it with `dj schema create %.200s`", name,
+                name);
+    return rc;
 }
 
 void dj__cli_put_between(dj__cli_out *out, const char *before, const char *s, const char *after)

@@ -22,6 +22,7 @@ typedef enum option_action {
     SET_KEY,         /* sets the configuration key to the value ("true" for a switch) */
     PROMPT_PASSWORD, /* -p */
     BE_QUIET,        /* -q */
+    STRICT_CONFIG,   /* --strict-config */
     SHOW_HELP,
     SHOW_VERSION
 } option_action;
@@ -43,9 +44,13 @@ static const global_option global_options[] = {
     {"database", "database.database", 'D', 1, SET_KEY},
     {"tls", "database.use_tls", 0, 1, SET_KEY},
     {"ca", "database.tls_ca", 0, 1, SET_KEY},
+    {"capath", "database.tls_capath", 0, 1, SET_KEY},
+    {"cert", "database.tls_cert", 0, 1, SET_KEY},
+    {"key", "database.tls_key", 0, 1, SET_KEY},
     {"connect-timeout", "database.connect_timeout", 0, 1, SET_KEY},
     {"read-timeout", "database.read_timeout", 0, 1, SET_KEY},
     {"compress", "database.compress", 0, 0, SET_KEY},
+    {"strict-config", NULL, 0, 0, STRICT_CONFIG},
     {"password", NULL, 'p', 0, PROMPT_PASSWORD},
     {"quiet", NULL, 'q', 0, BE_QUIET},
     {"help", NULL, '?', 0, SHOW_HELP},
@@ -59,6 +64,7 @@ typedef struct invocation {
     const char *values[GLOBAL_OPTION_COUNT]; /* the last value given for each SET_KEY option */
     int prompt_password;
     int quiet;
+    int strict_config;
     option_action show; /* SHOW_HELP or SHOW_VERSION when asked, else SET_KEY */
     int next;           /* index of the first argument after the global options */
 } invocation;
@@ -75,6 +81,9 @@ static void take_option(const global_option *o, const char *value, invocation *i
         break;
     case BE_QUIET:
         inv->quiet = 1;
+        break;
+    case STRICT_CONFIG:
+        inv->strict_config = 1;
         break;
     case SHOW_HELP:
     case SHOW_VERSION:
@@ -194,27 +203,32 @@ typedef int (*command_fn)(dj__cli *cli, const dj__cli_args *args);
 typedef struct command {
     const char *words;       /* "schema create" */
     const char *arguments;   /* for usage messages */
-    const char *flag_name;   /* its own option, NULL for none */
+    const char *flag_names;  /* its switches, packed ("--a\0--b\0"), or NULL */
     command_fn run;
-    const char *value_names; /* its options that take a value, packed ("--a\0--b"), or NULL */
+    const char *value_names; /* its options that take a value, packed, or NULL */
     uint8_t positionals;     /* how many arguments it takes */
     uint8_t needs_server;
 } command;
 
+/* The order of each command's flag_names and value_names is the order of
+ * args->flag[] and args->value[] that the command reads. */
 static const command commands[] = {
-    {"schema create", "NAME [--strict-names]", "--strict-names", dj__cli_schema_create, NULL, 1, 1},
+    {"schema create", "NAME [--strict-names]", "--strict-names\0", dj__cli_schema_create, NULL, 1, 1},
     {"schema exists", "NAME", NULL, dj__cli_schema_exists, NULL, 1, 1},
-    {"schema list", "", NULL, dj__cli_schema_list, NULL, 0, 1},
-    {"schema tables", "NAME [--header]", "--header", dj__cli_schema_tables, NULL, 1, 1},
-    {"schema drop", "NAME [--force]", "--force", dj__cli_schema_drop, NULL, 1, 1},
+    {"schema list", "[--header] [--format F]", "--header\0", dj__cli_schema_list, "--format\0", 0, 1},
+    {"schema tables", "NAME [--header] [--format F]", "--header\0", dj__cli_schema_tables,
+     "--format\0", 1, 1},
+    {"schema drop", "NAME [--force]", "--force\0", dj__cli_schema_drop, NULL, 1, 1},
     {"ping", "", NULL, dj__cli_ping, NULL, 0, 1},
-    {"query", "SQL|- [--header]", "--header", dj__cli_query, NULL, 1, 1},
+    {"query", "SQL|- [--header] [--format F] [--multi]", "--header\0--multi\0", dj__cli_query,
+     "--format\0", 1, 1},
     {"config", "", NULL, show_config, NULL, 0, 0},
-    {"table declare", "SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]", "--dry-run",
-     dj__cli_table_declare, "--definition\0--tier", 2, 1},
-    {"table describe", "SCHEMA CLASS", NULL, dj__cli_table_describe, NULL, 2, 1},
-    {"table insert", "SCHEMA CLASS [--skip-duplicates]", "--skip-duplicates", dj__cli_table_insert,
-     NULL, 2, 1},
+    {"table declare", "SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]", "--dry-run\0",
+     dj__cli_table_declare, "--definition\0--tier\0", 2, 1},
+    {"table describe", "SCHEMA CLASS [--header] [--format F]", "--header\0", dj__cli_table_describe,
+     "--format\0", 2, 1},
+    {"table insert", "SCHEMA CLASS [--skip-duplicates] [--header] [--csv|--format F]",
+     "--skip-duplicates\0--header\0--csv\0", dj__cli_table_insert, "--format\0", 2, 1},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -233,6 +247,26 @@ static int match_words(const char *words, int argc, char **argv)
     return used;
 }
 
+/* "schema" or "table" without a known second word: the usage lists the
+ * group's commands from the table, so that a new one is never missing. */
+static int group_usage(const char *group, const char *given)
+{
+    char list[160] = "", synopsis[32];
+    size_t n = strlen(group);
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        const char *w = commands[i].words;
+        if (strncmp(w, group, n) != 0 || w[n] != ' ')
+            continue;
+        size_t used = strlen(list);
+        dj__fmt(list + used, sizeof list - used, "%s%s", used ? ", " : "", w + n + 1);
+    }
+    dj__fmt(synopsis, sizeof synopsis, "%s COMMAND [ARGS]", group);
+    if (given)
+        return dj__cli_usage_error(synopsis, "unknown %s command '%s' (commands: %s)", group,
+                                   given, list);
+    return dj__cli_usage_error(synopsis, "%s needs a command: %s", group, list);
+}
+
 /* Finds the command at argv (argc words left); *used is how many words it took. */
 static int find_command(int argc, char **argv, const command **out, int *used)
 {
@@ -246,15 +280,8 @@ static int find_command(int argc, char **argv, const command **out, int *used)
             return DJ__CLI_OK;
         }
     }
-    if (strcmp(argv[0], "schema") == 0 && argc == 1)
-        return dj__cli_usage_error(NULL, "schema needs a command: create, exists, list, tables "
-                                         "or drop");
-    if (strcmp(argv[0], "schema") == 0)
-        return dj__cli_usage_error(NULL, "unknown schema command '%s'", argv[1]);
-    if (strcmp(argv[0], "table") == 0 && argc == 1)
-        return dj__cli_usage_error(NULL, "table needs a command: declare or describe");
-    if (strcmp(argv[0], "table") == 0)
-        return dj__cli_usage_error(NULL, "unknown table command '%s'", argv[1]);
+    if (strcmp(argv[0], "schema") == 0 || strcmp(argv[0], "table") == 0)
+        return group_usage(argv[0], argc > 1 ? argv[1] : NULL);
     return dj__cli_usage_error(NULL, "unknown command '%s'", argv[0]);
 }
 
@@ -311,8 +338,9 @@ static int take_command_args(const command *c, int argc, char **argv, dj__cli_ar
                 *help = 1;
                 return DJ__CLI_OK;
             }
-            if (c->flag_name && strcmp(a, c->flag_name) == 0) {
-                args->flag[0] = 1;
+            int flag = dj__cli_word_index(c->flag_names, a);
+            if (flag >= 0 && flag < DJ__CLI_MAX_FLAGS) {
+                args->flag[flag] = 1;
                 continue;
             }
             int taken = take_value(c, argc, argv, &i, args);
@@ -338,15 +366,69 @@ static int take_command_args(const command *c, int argc, char **argv, dj__cli_ar
 
 /* ---- configuration ---- */
 
-/* DataJoint's sources first, then the options on the command line. */
+/* The value given for an option on the command line, or NULL. */
+static const char *option_value(const invocation *inv, const char *long_name)
+{
+    const global_option *o = find_long(long_name, strlen(long_name));
+    return inv->values[o - global_options];
+}
+
+/* --port without --host: the port applies to the host(s) the files or the
+ * environment named, even where they wrote one (DJ_HOST=h:3406 -P 3307 is
+ * h:3307), because the command line wins. Each "host:port" or "[v6]:port"
+ * of the list loses its ":port"; a bare IPv6 address (more than one ':')
+ * has none. */
+static void drop_host_ports(char *list)
+{
+    char *out = list;
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        const char *colon = memchr(p, ':', len);
+        size_t keep = len;
+        if (p[0] == '[') {
+            const char *close = memchr(p, ']', len);
+            keep = close ? (size_t)(close - p) + 1 : len;
+        } else if (colon && !memchr(colon + 1, ':', len - (size_t)(colon - p) - 1)) {
+            keep = (size_t)(colon - p);
+        }
+        memmove(out, p, keep);
+        out += keep;
+        p += len;
+        if (*p == ',')
+            *out++ = *p++;
+    }
+    *out = '\0';
+}
+
+/* DataJoint's sources first, then the options on the command line. The
+ * library reports unknown keys of config files through the log callback,
+ * which counts them; --strict-config or DJ_STRICT_CONFIG make them errors. */
 static int build_config(dj__cli *cli, const invocation *inv)
 {
     dj_error err;
+    const char *strict_env = getenv("DJ_STRICT_CONFIG");
+    int strict_by_env = dj__cli_word_index("1\0true\0yes\0on\0", strict_env ? strict_env : "") >= 0;
+    if (!strict_by_env && strict_env && *strict_env &&
+        dj__cli_word_index("0\0false\0no\0off\0", strict_env) < 0) {
+        dj__cli_printf(DJ__ERR, "dj: DJ_STRICT_CONFIG: invalid value \"%s\": expected 1, true, "
+                                "yes or on (or 0, false, no, off)\n", strict_env);
+        return DJ__CLI_USAGE;
+    }
     dj_config_init(&cli->cfg);
+    cli->quiet = inv->quiet;
+    cli->cfg.log_fn = dj__cli_log;
+    cli->cfg.log_ud = cli;
     if (dj_config_load(&cli->cfg, cli->loaded_from, &err) != 0) {
         dj__cli_report(&err);
         return DJ__CLI_USAGE;
     }
+    if (cli->warnings && (inv->strict_config || strict_by_env)) {
+        dj__cli_printf(DJ__ERR, "dj: the configuration has unknown keys; stopping because of %s\n",
+                       inv->strict_config ? "--strict-config" : "DJ_STRICT_CONFIG");
+        return DJ__CLI_USAGE;
+    }
+    if (option_value(inv, "port") && !option_value(inv, "host"))
+        drop_host_ports(cli->cfg.host);
     for (size_t i = 0; i < GLOBAL_OPTION_COUNT; i++) {
         const global_option *o = &global_options[i];
         if (!inv->values[i] || dj_config_set(&cli->cfg, o->key, inv->values[i], &err) == 0)
@@ -354,9 +436,6 @@ static int build_config(dj__cli *cli, const invocation *inv)
         dj__cli_printf(DJ__ERR, "dj: --%s: %s\n", o->long_name, err.message);
         return DJ__CLI_USAGE;
     }
-    cli->quiet = inv->quiet;
-    cli->cfg.log_fn = dj__cli_log;
-    cli->cfg.log_ud = cli;
     return DJ__CLI_OK;
 }
 
@@ -367,11 +446,24 @@ static int connect_server(dj__cli *cli, const invocation *inv)
         if (rc)
             return rc;
     }
+    /* Errors of the login name the server tried; later ones the one that answered. */
+    char tried[DJ_HOST_MAX + 16];
+    const char *host = cli->cfg.host, *colon = strchr(host, ':');
+    if (cli->cfg.unix_socket[0])
+        dj__fmt(tried, sizeof tried, "%s", cli->cfg.unix_socket);
+    else if (strchr(host, ',') || strchr(host, ']') || (colon && !strchr(colon + 1, ':')))
+        dj__fmt(tried, sizeof tried, "%s", host); /* a list, or ports written */
+    else if (colon)
+        dj__fmt(tried, sizeof tried, "[%s]:%u", host, cli->cfg.port); /* bare IPv6 */
+    else
+        dj__fmt(tried, sizeof tried, "%s:%u", host, cli->cfg.port);
+    dj__cli_report_server(tried);
     dj_error err;
     if (dj_connect(&cli->conn, &cli->cfg, &err) != 0) {
         dj__cli_report(&err);
         return DJ__CLI_CONNECT;
     }
+    dj__cli_report_server(dj_peer(cli->conn));
     return DJ__CLI_OK;
 }
 
@@ -406,18 +498,19 @@ static const char help_text[] =
     "        the name must match ^[a-z][a-z0-9_-]*$)\n"
     "  schema exists NAME\n"
     "        prints yes or no; exit status 0 or 1\n"
-    "  schema list\n"
+    "  schema list [--header] [--format F]\n"
     "        schema names, one per line\n"
-    "  schema tables NAME [--header]\n"
+    "  schema tables NAME [--header] [--format F]\n"
     "        table name, tier and class name, tab-separated, one per line\n"
     "  schema drop NAME [--force]\n"
     "        drop a schema; while safemode is on, asks first unless --force\n"
     "        (the answer is read from stdin)\n"
     "  ping\n"
     "        check that the server answers\n"
-    "  query SQL [--header]\n"
+    "  query SQL [--header] [--format F] [--multi]\n"
     "        run one statement; rows are tab-separated and escaped as mysql\n"
-    "        --batch does, NULL is \\N; an SQL of - is read from stdin\n"
+    "        --batch does, NULL is \\N; an SQL of - is read from stdin; more\n"
+    "        than one statement is refused unless --multi\n"
     "  config\n"
     "        show the effective configuration (the password masked)\n"
     "  table declare SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]\n"
@@ -426,11 +519,16 @@ static const char help_text[] =
     "        computed or part (CLASS written Master.Part); parents (-> Parent)\n"
     "        are found among the schema's tables or as other_schema.Parent;\n"
     "        --dry-run prints the CREATE TABLE statement instead\n"
-    "  table describe SCHEMA CLASS\n"
-    "        print a table's definition in DataJoint's syntax\n"
-    "  table insert SCHEMA CLASS [--skip-duplicates]\n"
-    "        insert tab-separated rows from stdin, columns in table order, escaped\n"
-    "        as LOAD DATA (\\N is NULL); prints how many rows were inserted\n"
+    "  table describe SCHEMA CLASS [--header] [--format F]\n"
+    "        print a table's definition in DataJoint's syntax (with --header or\n"
+    "        --format: one row per attribute)\n"
+    "  table insert SCHEMA CLASS [--skip-duplicates] [--header] [--csv|--format F]\n"
+    "        insert rows from stdin: tab-separated, escaped as LOAD DATA (\\N is\n"
+    "        NULL), or CSV (RFC 4180; empty is NULL, \"\" the empty string); in table\n"
+    "        order, or named by a header line in any order (--header)\n"
+    "\n"
+    "--format F is tsv (default), csv (RFC 4180) or json (one object per line).\n"
+    "Counts (rows affected, rows inserted) go to stderr; -q drops them.\n"
     "\n"
     "Options (before the command):\n"
     "  -h, --host=HOST          server host, host:port or a list h1:p1,h2:p2\n"
@@ -442,9 +540,12 @@ static const char help_text[] =
     "      --tls=MODE           disabled, preferred, required, verify_ca or\n"
     "                           verify_identity\n"
     "      --ca=FILE            CA certificates for verify_ca and verify_identity\n"
+    "      --capath=DIR         a directory of CA certificates\n"
+    "      --cert=FILE          client certificate (--key=FILE: its key)\n"
     "      --connect-timeout=S  seconds to connect and log in (default 10)\n"
     "      --read-timeout=S     seconds to wait for an answer (default: no limit)\n"
     "      --compress           use protocol compression\n"
+    "      --strict-config      unknown keys in the config file are errors\n"
     "  -q, --quiet              no notices or yes/no answers; only data and errors\n"
     "  -?, --help               show this help\n"
     "  -V, --version            show the version and the compiled-in features\n"
@@ -453,12 +554,13 @@ static const char help_text[] =
     "Configuration, later sources winning: DataJoint's defaults; the first config\n"
     "file found of $DJ_CONFIG_FILE, ./dj_local_conf.json, ~/.datajoint_config.json,\n"
     "datajoint.json in the current directory or a parent; the environment; then the\n"
-    "options above.\n"
+    "options above, which always win (-P replaces a port written in DJ_HOST).\n"
     "\n"
     "Environment:\n"
     "  DJ_HOST, DJ_PORT, DJ_USER, DJ_PASS   server, port, user and password\n"
     "  DJ_USE_TLS                           TLS mode, as --tls\n"
     "  DJ_CONFIG_FILE                       read this config file and no other\n"
+    "  DJ_STRICT_CONFIG                     1: as --strict-config\n"
     "  DJ_CONNECT_TIMEOUT, DJ_TLS_CA        connect timeout (seconds), CA file\n"
     "  DJ_LOG_LEVEL                         DEBUG, INFO, WARNING or ERROR\n"
     "\n"
@@ -508,6 +610,8 @@ static int run(int argc, char **argv, dj__cli *cli)
     if (rc || help)
         return rc ? rc : show_help();
     rc = build_config(cli, &inv);
+    /* dj query --multi: the server must be told at login to take several statements */
+    cli->cfg.multi_statements |= c->run == dj__cli_query && args.flag[1];
     if (rc == DJ__CLI_OK && c->needs_server)
         rc = connect_server(cli, &inv);
     return rc ? rc : c->run(cli, &args);

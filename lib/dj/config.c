@@ -540,13 +540,85 @@ static const char *json_kind_phrase(dj__json_kind kind)
                                                                    : (size_t)DJ__JSON_OBJECT + 1);
 }
 
+/* DataJoint's settings (0.14 and 2.x) that we do not use: a whole key, or
+ * the top of a group of keys. Config files written for Python carry them. */
+static const char foreign_keys[] = "display\0stores\0external\0custom\0cache\0query_cache\0"
+                                   "object_storage\0jobs\0fetch_format\0download_path\0"
+                                   "enable_python_native_blobs\0add_hidden_timestamp\0"
+                                   "filepath_checksum_size_limit\0database.backend\0"
+                                   "database.database_prefix\0database.create_tables\0";
+
+static int is_foreign_key(const char *path)
+{
+    for (const char *w = foreign_keys; *w; w += strlen(w) + 1) {
+        size_t n = strlen(w);
+        if (strncmp(path, w, n) == 0 && (path[n] == '\0' || path[n] == '.'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Edit distance (insert, delete, replace, swap of neighbours) between two
+ * short keys; longer ones than the table's rows count as far apart. */
+static unsigned key_distance(const char *a, const char *b)
+{
+    enum { MAX = 48 };
+    size_t n = strlen(a), m = strlen(b);
+    if (n >= MAX || m >= MAX)
+        return UINT_MAX;
+    unsigned d[MAX][MAX];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = (unsigned)i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (unsigned)j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            unsigned best = DJ__MIN(d[i - 1][j], d[i][j - 1]) + 1;
+            best = DJ__MIN(best, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]));
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                best = DJ__MIN(best, d[i - 2][j - 2] + 1);
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+/* Tells the log callback about a key nobody knows, with the nearest of
+ * ours when one is near enough to be a typo (at most a third of it wrong). */
+static void warn_unknown_key(const file_loader *loader, const dj__json_value *value)
+{
+    const dj_config *cfg = loader->cfg;
+    if (!cfg->log_fn || cfg->loglevel > DJ_LOG_WARNING || is_foreign_key(value->path))
+        return;
+    const char *nearest = NULL;
+    unsigned best = UINT_MAX;
+    for (size_t i = 0; i < DJ__ARRAY_LEN(key_specs); i++) {
+        unsigned d = key_distance(value->path, key_names[i]);
+        if (d < best) {
+            best = d;
+            nearest = key_names[i];
+        }
+    }
+    char message[DJ_ERROR_MESSAGE_MAX];
+    if (nearest && best * 3 <= strlen(nearest))
+        dj__fmt(message, sizeof message, "%s:%u:%u: unknown config key %.100s; did you mean %s?",
+                loader->path, value->line, value->column, value->path, nearest);
+    else
+        dj__fmt(message, sizeof message, "%s:%u:%u: unknown config key %.100s", loader->path,
+                value->line, value->column, value->path);
+    cfg->log_fn(DJ_LOG_WARNING, message, cfg->log_ud);
+}
+
 /* Applies one value from a file. Keys DataJoint has and we do not (display.*,
  * stores, external.*, ...) are skipped as DataJoint skips what it does not
- * use; null keeps the current value, as DataJoint's None means "default". */
+ * use; other unknown keys are reported to the log callback as warnings (an
+ * object is reported through its members). Null keeps the current value, as
+ * DataJoint's None means "default". */
 static int apply_file_value(const dj__json_value *value, void *ud)
 {
     file_loader *loader = ud;
     const key_spec *key = find_key(value->path);
+    if (!key && value->kind != DJ__JSON_OBJECT)
+        warn_unknown_key(loader, value);
     if (!key || value->kind == DJ__JSON_NULL)
         return 0;
     loader->rejected_value = 1;

@@ -410,14 +410,16 @@ Test(cli, tls_mode_in_both_option_forms)
     run_free(&r);
 }
 
+/* ... and the options beat the environment's TLS mode and CA file. */
 Test(cli, tls_verify_ca_with_ca_option)
 {
     char ca[PATH_MAX];
     snprintf(ca, sizeof ca, "--ca=%s/ca.pem", itest_env("DJ_TEST_TLS_DIR"));
     if (tls_refused_by_cli(ARGS("--tls=verify_ca", ca, "ping")))
         return;
+    const char *const env[] = {"DJ_USE_TLS=disabled", "DJ_TLS_CA=/no/such/ca.pem", NULL};
     run_result r;
-    run_dj(&r, NULL, ARGS("--tls=verify_ca", ca, "ping"));
+    run_dj_env(&r, NULL, env, ARGS("--tls=verify_ca", ca, "ping"));
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     cr_assert_not_null(strstr(r.out, "TLSv1."), "%s", r.out);
     run_free(&r);
@@ -428,6 +430,7 @@ Test(cli, closed_port_exits_3_within_the_connect_timeout)
     run_result r;
     run_dj(&r, NULL, ARGS("-h", "127.0.0.1", "-P", "1", "--connect-timeout", "5", "ping"));
     cr_assert_eq(r.status, 3, "stdout %s stderr %s", r.out, r.err);
+    cr_assert_not_null(strstr(r.err, "127.0.0.1:1"), "the error names the server: %s", r.err);
     cr_assert_eq(strncmp(r.err, "dj: ", 4), 0, "%s", r.err);
     cr_assert_lt(r.seconds, 6.0, "took %.1f s", r.seconds);
     run_free(&r);
@@ -778,7 +781,7 @@ Test(cli, query_syntax_error_exits_4_with_errno_1064)
     run_dj(&r, NULL, ARGS("query", "SELEC 1"));
     cr_assert_eq(r.status, 4, "stdout %s stderr %s", r.out, r.err);
     cr_assert_eq(strncmp(r.err, "dj: ", 4), 0, "%s", r.err);
-    cr_assert_not_null(strstr(r.err, "(errno 1064, SQLSTATE 42000)"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "(errno 1064, SQLSTATE 42000; server "), "%s", r.err);
     cr_assert_eq(r.out_len, 0);
     run_free(&r);
 }
@@ -827,5 +830,419 @@ Test(cli, query_prints_every_result_set_of_a_procedure)
     run_dj(&r, NULL, ARGS("query", call, "--header"));
     cr_assert_eq(r.status, 0, "stderr %s", r.err);
     cr_assert_str_eq(r.out, "a\n1\nb\tc\n2\t\\N\n");
+    run_free(&r);
+}
+
+/* ---- the command line wins (docs/dj.1, CONFIGURATION) ---- */
+
+/* Every option that sets a configuration key, with a value for the config
+ * file, one for the environment variable (NULL where there is none) and the
+ * option's own: `dj config` must show the option's. */
+static const struct {
+    const char *option, *key, *in_file, *env, *in_env, *given;
+} overridden[] = {
+    {"--host", "database.host", "file-host", "DJ_HOST", "env-host", "option-host"},
+    {"--port", "database.port", "1001", "DJ_PORT", "1002", "1003"},
+    {"--user", "database.user", "file_user", "DJ_USER", "env_user", "option_user"},
+    {"--socket", "database.unix_socket", "/file.sock", NULL, NULL, "/option.sock"},
+    {"--database", "database.database", "file_db", NULL, NULL, "option_db"},
+    {"--tls", "database.use_tls", "disabled", "DJ_USE_TLS", "required", "verify_identity"},
+    {"--ca", "database.tls_ca", "/file/ca.pem", "DJ_TLS_CA", "/env/ca.pem", "/option/ca.pem"},
+    {"--capath", "database.tls_capath", "/file/cas", NULL, NULL, "/option/cas"},
+    {"--cert", "database.tls_cert", "/file/cert.pem", NULL, NULL, "/option/cert.pem"},
+    {"--key", "database.tls_key", "/file/key.pem", NULL, NULL, "/option/key.pem"},
+    {"--connect-timeout", "database.connect_timeout", "11", "DJ_CONNECT_TIMEOUT", "12", "13"},
+    {"--read-timeout", "database.read_timeout", "21", NULL, NULL, "23"},
+    {"--compress", "database.compress", "false", NULL, NULL, NULL},
+};
+
+Test(cli, every_option_beats_config_file_and_environment)
+{
+    for (size_t i = 0; i < sizeof overridden / sizeof overridden[0]; i++) {
+        char file[512], env_entry[128], option[128], line[256];
+        snprintf(file, sizeof file, "{\"%s\": \"%s\"}\n", overridden[i].key, overridden[i].in_file);
+        write_file("dj_local_conf.json", file);
+        snprintf(env_entry, sizeof env_entry, "%s=%s",
+                 overridden[i].env ? overridden[i].env : "DJ_UNUSED",
+                 overridden[i].env ? overridden[i].in_env : "");
+        const char *const env[] = {env_entry, NULL};
+        if (overridden[i].given)
+            snprintf(option, sizeof option, "%s=%s", overridden[i].option, overridden[i].given);
+        else
+            snprintf(option, sizeof option, "%s", overridden[i].option);
+        run_result r;
+        run_dj_env(&r, NULL, env, ARGS(option, "config"));
+        cr_assert_eq(r.status, 0, "%s: stderr %s", option, r.err);
+        snprintf(line, sizeof line, "\n%s\t%s\n", overridden[i].key,
+                 overridden[i].given ? overridden[i].given : "true");
+        cr_expect_not_null(strstr(r.out, line), "%s does not win: %s", option, r.out);
+        run_free(&r);
+    }
+}
+
+Test(cli, port_option_beats_the_port_written_in_DJ_HOST)
+{
+    char host[300];
+    snprintf(host, sizeof host, "DJ_HOST=%s:1", itest_env("DJ_TEST_HOST"));
+    const char *const env[] = {host, NULL};
+    run_result r;
+    run_dj_env(&r, NULL, env, ARGS("-P", itest_env("DJ_TEST_PORT"), "ping"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    run_free(&r);
+    /* and the port of a host list in a config file */
+    char file[512];
+    snprintf(file, sizeof file, "{\"database.host\": \"%s:1,%s:2\", \"database.failover_deadline\": 0}",
+             itest_env("DJ_TEST_HOST"), itest_env("DJ_TEST_HOST"));
+    write_file("dj_local_conf.json", file);
+    const char *const no_host[] = {"DJ_HOST=", NULL};
+    run_dj_env(&r, NULL, no_host, ARGS("--port", itest_env("DJ_TEST_PORT"), "ping"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    run_free(&r);
+}
+
+Test(cli, user_and_password_options_beat_environment)
+{
+    const char *const env[] = {"DJ_USER=no_such_user", "DJ_PASS=not the password", NULL};
+    char input[300];
+    snprintf(input, sizeof input, "%s\n", itest_env("DJ_TEST_PASS"));
+    run_result r;
+    run_dj_env(&r, input, env, ARGS("-u", itest_env("DJ_TEST_USER"), "-p", "ping"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    run_free(&r);
+}
+
+Test(cli, database_option_beats_config_file)
+{
+    write_file("dj_local_conf.json", "{\"database.database\": \"no_such_database_here\"}");
+    run_result r;
+    run_dj(&r, NULL, ARGS("-D", "information_schema", "query", "SELECT DATABASE()"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_str_eq(r.out, "information_schema\n");
+    run_free(&r);
+}
+
+/* ---- messages name what they are about ---- */
+
+/* Server errors name the server (connect errors: closed_port_exits_3...). */
+Test(cli, server_errors_name_the_server)
+{
+    run_result r;
+    char server[300];
+    snprintf(server, sizeof server, "server %s:%s)", itest_env("DJ_TEST_HOST"),
+             itest_env("DJ_TEST_PORT"));
+    const char *const env[] = {"DJ_PASS=not the password", NULL};
+    run_dj_env(&r, NULL, env, ARGS("ping"));
+    cr_assert_eq(r.status, 3);
+    cr_assert_not_null(strstr(r.err, server), "%s", r.err);
+    run_free(&r);
+
+    run_dj(&r, NULL, ARGS("query", "SELECT no_such_column"));
+    cr_assert_eq(r.status, 4);
+    cr_assert_not_null(strstr(r.err, "errno 1054"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, server), "%s", r.err);
+    run_free(&r);
+}
+
+Test(cli, definition_errors_name_file_and_line)
+{
+    char name[128];
+    schema_name(name, sizeof name, "cli_deferr");
+    create_schema_with_client(name);
+    write_file("experiment.def", "# an experiment\nid : int\n---\nx : flaot\n");
+    run_result r;
+    run_dj(&r, NULL, ARGS("table", "declare", name, "Experiment", "--definition", "experiment.def"));
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.err, "dj: experiment.def:4: Unsupported attribute type flaot\n");
+    run_free(&r);
+    run_dj(&r, "id : int\n---\nx : flaot\n",
+           ARGS("table", "declare", name, "Experiment", "--definition", "-", "--dry-run"));
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.err, "dj: <stdin>:3: Unsupported attribute type flaot\n");
+    run_free(&r);
+}
+
+Test(cli, missing_schema_points_to_schema_create)
+{
+    run_result r;
+    run_dj(&r, NULL, ARGS("table", "describe", "cli_no_such_schema_here", "Thing"));
+    cr_assert_eq(r.status, 1, "stderr %s", r.err);
+    cr_assert_not_null(strstr(r.err, "dj schema create cli_no_such_schema_here"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "create_schema"), "%s", r.err);
+    run_free(&r);
+}
+
+Test(cli, table_usage_lists_every_table_command)
+{
+    static const char *const second_word[] = {NULL, "drop"}; /* none, and an unknown one */
+    for (size_t i = 0; i < 2; i++) {
+        run_result r;
+        run_dj(&r, NULL, ARGS("table", second_word[i]));
+        cr_assert_eq(r.status, 2);
+        cr_assert_not_null(strstr(r.err, "declare, describe, insert"), "%s", r.err);
+        run_free(&r);
+    }
+}
+
+/* ---- unknown config keys ---- */
+
+Test(cli, unknown_config_key_is_a_warning_with_the_nearest_key)
+{
+    write_file("dj_local_conf.json",
+               "{\"database\": {\"prot\": 3307}, \"display.limit\": 7, \"stores\": {\"raw\": {}}}\n");
+    run_result r;
+    run_dj(&r, NULL, ARGS("ping"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_not_null(strstr(r.err, "dj: warning: "), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "dj_local_conf.json:1:"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "unknown config key database.prot; did you mean "
+                                     "database.port?"),
+                       "%s", r.err);
+    cr_assert_null(strstr(r.err, "display"), "DataJoint's own keys are no typos: %s", r.err);
+    cr_assert_null(strstr(r.err, "stores"), "%s", r.err);
+    run_free(&r);
+}
+
+Test(cli, unknown_config_key_is_an_error_when_strict)
+{
+    write_file("dj_local_conf.json", "{\"database.prot\": 3307}\n");
+    run_result r;
+    run_dj(&r, NULL, ARGS("--strict-config", "ping"));
+    cr_assert_eq(r.status, 2, "stderr %s", r.err);
+    cr_assert_not_null(strstr(r.err, "did you mean database.port?"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "--strict-config"), "%s", r.err);
+    run_free(&r);
+    const char *const env[] = {"DJ_STRICT_CONFIG=1", NULL};
+    run_dj_env(&r, NULL, env, ARGS("ping"));
+    cr_assert_eq(r.status, 2, "stderr %s", r.err);
+    run_free(&r);
+    const char *const off[] = {"DJ_STRICT_CONFIG=0", NULL};
+    run_dj_env(&r, NULL, off, ARGS("ping"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    run_free(&r);
+}
+
+/* ---- output for scripts: --format ---- */
+
+/* A schema with table `item`: id (key), name (nullable), note (default 'none'),
+ * made with the mariadb client. */
+static void make_item_table(char *name, size_t size, const char *base)
+{
+    char sql[512];
+    schema_name(name, size, base);
+    create_schema_with_client(name);
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE `%s`.`item` (id int NOT NULL COMMENT 'the id', name varchar(32) NULL, "
+             "note varchar(64) NOT NULL DEFAULT 'none' COMMENT 'a \"note\"', PRIMARY KEY (id));",
+             name);
+    mariadb_exec(sql);
+}
+
+/* The rows of `item` as the mariadb client prints them, name and note in hex. */
+static char *item_rows(const char *name)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT id, IFNULL(HEX(name), 'NULL'), HEX(note) FROM `%s`.`item` ORDER BY id;", name);
+    run_result r;
+    run_mariadb(&r, sql, 0);
+    free(r.err);
+    return r.out;
+}
+
+
+Test(cli, query_format_csv_follows_rfc4180)
+{
+    run_result r;
+    run_dj(&r, NULL,
+           ARGS("query", "SELECT 'a,b' AS x, 'say \"hi\"' AS q, CONCAT('l1', CHAR(10), 'l2') AS nl, "
+                         "'' AS e, NULL AS n, 'plain' AS p",
+                "--format", "csv", "--header"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_str_eq(r.out, "x,q,nl,e,n,p\r\n\"a,b\",\"say \"\"hi\"\"\",\"l1\nl2\",\"\",,plain\r\n");
+    run_free(&r);
+    run_dj(&r, NULL, ARGS("query", "SELECT 1", "--format", "xml"));
+    cr_assert_eq(r.status, 2);
+    cr_assert_not_null(strstr(r.err, "tsv, csv or json"), "%s", r.err);
+    run_free(&r);
+}
+
+Test(cli, query_format_json_writes_one_object_per_row)
+{
+    run_result r;
+    run_dj(&r, NULL,
+           ARGS("query",
+                "SELECT 1 AS n, 2.50 AS d, 'a\"b\\\\c' AS s, NULL AS z, "
+                "CONCAT('t', CHAR(9), 'x', CHAR(1)) AS c, X'FF00' AS b, 'caf\xc3\xa9' AS u "
+                "UNION ALL SELECT -7, 0.5, '', NULL, '', X'', ''",
+                "--format=json"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_str_eq(r.out,
+                     "{\"n\":1,\"d\":2.50,\"s\":\"a\\\"b\\\\c\",\"z\":null,\"c\":\"t\\tx\\u0001\","
+                     "\"b\":\"\\u00ff\\u0000\",\"u\":\"caf\xc3\xa9\"}\n"
+                     "{\"n\":-7,\"d\":0.50,\"s\":\"\",\"z\":null,\"c\":\"\",\"b\":\"\",\"u\":\"\"}\n");
+    run_free(&r);
+}
+
+Test(cli, schema_list_tables_and_describe_take_a_format)
+{
+    char name[128], line[256];
+    make_item_table(name, sizeof name, "cli_fmt");
+    run_result r;
+    run_dj(&r, NULL, ARGS("schema", "list", "--format", "json"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    snprintf(line, sizeof line, "{\"schema\":\"%s\"}\n", name);
+    cr_assert_not_null(strstr(r.out, line), "%s", r.out);
+    run_free(&r);
+
+    run_dj(&r, NULL, ARGS("schema", "tables", name, "--format", "csv", "--header"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_str_eq(r.out, "table_name,tier,class_name\r\nitem,manual,Item\r\n");
+    run_free(&r);
+
+    run_dj(&r, NULL, ARGS("table", "describe", name, "Item", "--format", "json"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_str_eq(r.out,
+                     "{\"name\":\"id\",\"primary_key\":1,\"type\":\"int\",\"sql_type\":\"int\","
+                     "\"nullable\":0,\"default\":null,\"comment\":\"the id\"}\n"
+                     "{\"name\":\"name\",\"primary_key\":0,\"type\":\"varchar(32)\","
+                     "\"sql_type\":\"varchar(32)\",\"nullable\":1,\"default\":\"NULL\","
+                     "\"comment\":\"\"}\n"
+                     "{\"name\":\"note\",\"primary_key\":0,\"type\":\"varchar(64)\","
+                     "\"sql_type\":\"varchar(64)\",\"nullable\":0,\"default\":\"none\","
+                     "\"comment\":\"a \\\"note\\\"\"}\n");
+    run_free(&r);
+
+    run_dj(&r, NULL, ARGS("table", "describe", name, "Item", "--header"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    static const char first[] = "name\tprimary_key\ttype\tsql_type\tnullable\tdefault\tcomment\n"
+                                "id\t1\tint\tint\t0\t\\N\tthe id\n";
+    cr_assert_eq(strncmp(r.out, first, sizeof first - 1), 0, "%s", r.out);
+    run_free(&r);
+}
+
+/* ---- input for scripts: dj table insert ---- */
+
+Test(cli, query_header_output_feeds_table_insert_header)
+{
+    char name[128], sql[512];
+    make_item_table(name, sizeof name, "cli_pipe");
+    snprintf(sql, sizeof sql, "SELECT 'x\ty' AS note, 7 AS id, NULL AS name");
+    run_result q, r;
+    run_dj(&q, NULL, ARGS("query", sql, "--header"));
+    cr_assert_eq(q.status, 0, "stderr %s", q.err);
+    run_dj(&r, q.out, ARGS("table", "insert", name, "Item", "--header"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_str_eq(r.err, "1 row inserted\n");
+    cr_assert_eq(r.out_len, 0, "counts go to stderr, not stdout: %s", r.out);
+    char *rows = item_rows(name);
+    cr_assert_str_eq(rows, "7\tNULL\t780979\n");
+    free(rows);
+    run_free(&q);
+    run_free(&r);
+
+    /* the same through csv, and a column left out gets its default */
+    run_dj(&q, NULL, ARGS("query", "SELECT 'b,\"c\"' AS name, 8 AS id", "--header", "--format", "csv"));
+    cr_assert_eq(q.status, 0, "stderr %s", q.err);
+    run_dj(&r, q.out, ARGS("-q", "table", "insert", name, "Item", "--header", "--csv"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_eq(r.err_len, 0, "-q drops the count: %s", r.err);
+    rows = item_rows(name);
+    cr_assert_str_eq(rows, "7\tNULL\t780979\n8\t622C226322\t6E6F6E65\n");
+    free(rows);
+    run_free(&q);
+    run_free(&r);
+}
+
+Test(cli, table_insert_header_with_an_unknown_column_is_an_error)
+{
+    char name[128];
+    make_item_table(name, sizeof name, "cli_badhdr");
+    run_result r;
+    run_dj(&r, "id\tnmae\n1\tx\n", ARGS("table", "insert", name, "Item", "--header"));
+    cr_assert_eq(r.status, 4, "stderr %s", r.err);
+    cr_assert_not_null(strstr(r.err, "'nmae'"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "id, name, note"), "%s", r.err);
+    char *rows = item_rows(name);
+    cr_assert_str_eq(rows, "");
+    free(rows);
+    run_free(&r);
+}
+
+Test(cli, table_insert_reads_csv_with_quotes_newlines_and_crlf)
+{
+    char name[128];
+    make_item_table(name, sizeof name, "cli_csv");
+    run_result r;
+    run_dj(&r,
+           "1,\"two\r\nlines\",\"say \"\"hi\"\"\"\r\n"
+           "2,,\"\"\r\n"
+           "3,\"a,b\",plain\n",
+           ARGS("table", "insert", name, "Item", "--format", "csv"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_str_eq(r.err, "3 rows inserted\n");
+    char *rows = item_rows(name);
+    /* "two\r\nlines" keeps its CRLF inside quotes; an empty field is NULL, "" empty */
+    cr_assert_str_eq(rows, "1\t74776F0D0A6C696E6573\t7361792022686922\n"
+                           "2\tNULL\t\n"
+                           "3\t612C62\t706C61696E\n",
+                     "%s", rows);
+    free(rows);
+    run_free(&r);
+}
+
+Test(cli, table_insert_refuses_tsv_with_crlf_line_ends)
+{
+    char name[128];
+    make_item_table(name, sizeof name, "cli_crlf");
+    run_result r;
+    run_dj(&r, "1\tone\tx\r\n2\ttwo\ty\r\n", ARGS("table", "insert", name, "Item"));
+    cr_assert_eq(r.status, 4, "stderr %s", r.err);
+    cr_assert_not_null(strstr(r.err, "line 1 ends with a carriage return"), "%s", r.err);
+    char *rows = item_rows(name);
+    cr_assert_str_eq(rows, "", "nothing is stored");
+    free(rows);
+    run_free(&r);
+    /* a CR written as \r is data */
+    run_dj(&r, "1\tone\\r\tx\n", ARGS("table", "insert", name, "Item"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    rows = item_rows(name);
+    cr_assert_str_eq(rows, "1\t6F6E650D\t78\n");
+    free(rows);
+    run_free(&r);
+}
+
+/* ---- one statement per dj query ---- */
+
+Test(cli, query_with_two_statements_is_refused_before_sending)
+{
+    run_result r;
+    run_dj(&r, "SELECT 1; SELECT 2\n", ARGS("query", "-"));
+    cr_assert_eq(r.status, 2, "stdout %s stderr %s", r.out, r.err);
+    cr_assert_not_null(strstr(r.err, "runs one statement"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "\"SELECT 2"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "--multi"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "1064"), "%s", r.err);
+    run_free(&r);
+
+    static const char *const single[] = {
+        "SELECT 1;",
+        "SELECT 1 ;; -- done\n",
+        "SELECT ';' AS a",
+        "SELECT \"x;\" AS `b;c` # ; here\n",
+        "/* ; */ SELECT 'it''s; fine', 'back\\';slash' /* ; */;",
+    };
+    for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) {
+        run_dj(&r, single[i], ARGS("query", "-"));
+        cr_expect_eq(r.status, 0, "%s: stderr %s", single[i], r.err);
+        run_free(&r);
+    }
+}
+
+Test(cli, query_multi_runs_every_statement)
+{
+    run_result r;
+    run_dj(&r, NULL, ARGS("query", "SELECT 1 AS a; SELECT 2 AS b", "--multi", "--header"));
+    cr_assert_eq(r.status, 0, "stderr %s", r.err);
+    cr_assert_str_eq(r.out, "a\n1\nb\n2\n");
     run_free(&r);
 }
