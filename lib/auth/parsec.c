@@ -33,10 +33,11 @@ int dj__auth_parsec_seed(const char *pw, size_t pw_len, const uint8_t *salt, siz
                          unsigned factor, uint8_t seed[32], dj_error *err)
 {
     if (factor > PARSEC_MAX_FACTOR)
+        /* The factor comes from the server (0..255): named as an exponent,
+         * never shifted, which past 31 is undefined (found by fuzz_auth). */
         return dj__err(err, DJ_EAUTH,
-                       "parsec: the server asks for %u << 10 PBKDF2 iterations; at most "
-                       "%u << 10 are accepted",
-                       1u << factor, 1u << PARSEC_MAX_FACTOR);
+                       "parsec: the server asks for 1024 << %u PBKDF2 iterations; at most "
+                       "1024 << %u are accepted", factor, (unsigned)PARSEC_MAX_FACTOR);
     if (pw_len > INT32_MAX || salt_len > INT32_MAX)
         return dj__err(err, DJ_EAUTH, "parsec: password or salt too long");
     int ok = PKCS5_PBKDF2_HMAC(pw ? pw : "", (int)pw_len, salt, (int)salt_len,

@@ -185,7 +185,8 @@ static int read_columns(dj_result *r, uint64_t count, dj_error *err)
         int rc = dj__read_packet(c, &pkt, err);
         if (rc)
             return violation(r, rc);
-        if (!dj__is_terminator(pkt.payload, pkt.len, 0))
+        dj__ok eof;
+        if (dj__eof_parse(pkt.payload, pkt.len, &eof, err))
             return violation(r, dj__err(err, DJ_EPROTO, "expected EOF after column definitions"));
     }
     r->phase = DJ__RES_ROWS;
@@ -246,6 +247,11 @@ static int read_result_head(dj_result *r, dj_error *err)
         finish(r);
         return dj__server_error(r->conn, &pkt, err);
     case DJ__PKT_LOCAL_INFILE:
+        /* LOAD DATA cannot be prepared: asked after COM_STMT_EXECUTE, the
+         * request is a violation, and not even an empty file is sent. */
+        if (r->binary)
+            return violation(r, dj__err(err, DJ_EPROTO, "server answered a prepared statement "
+                                                        "with a LOCAL INFILE request"));
         return refuse_local_infile(r, &pkt, err);
     default: {
         dj__reader rd;

@@ -121,7 +121,13 @@ int dj__session_setup(dj_conn *c, dj_error *err)
             return first_error;
         if (answers[i] == ANSWER_MAX_PACKET && value[0]) {
             uint64_t v = 0;
-            if (dj__parse_u64(value, value + strlen(value), &v) == 0 && v <= SIZE_MAX)
+            int parsed = dj__parse_u64(value, value + strlen(value), &v) == 0;
+            /* Below the protocol's minimum no reply could be read: a server
+             * saying so is wrong, and obeying it would refuse every answer. */
+            if (parsed && v < DJ__MIN_MAX_PACKET)
+                dj__log(c, DJ_LOG_WARNING, "server declares max_allowed_packet=%s, below "
+                        "the protocol's minimum of %u; ignored", value, DJ__MIN_MAX_PACKET);
+            else if (parsed && v <= SIZE_MAX)
                 c->server_max_packet = (size_t)v;
             if (!c->cfg.max_packet && c->server_max_packet)
                 c->max_packet = c->server_max_packet;

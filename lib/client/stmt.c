@@ -47,7 +47,8 @@ static int skip_definitions(dj_conn *c, unsigned count, dj_error *err)
     int rc = dj__read_packet(c, &pkt, err);
     if (rc)
         return rc;
-    if (!dj__is_terminator(pkt.payload, pkt.len, 0)) {
+    dj__ok eof;
+    if (dj__eof_parse(pkt.payload, pkt.len, &eof, err)) {
         dj__conn_drop(c);
         return dj__err(err, DJ_EPROTO, "expected EOF after prepared-statement definitions");
     }

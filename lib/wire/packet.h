@@ -14,6 +14,8 @@
 
 #define DJ__PACKET_HEADER 4
 #define DJ__PACKET_MAX_FRAGMENT 0xFFFFFFu
+/* The smallest max_allowed_packet a server may have (its own lower bound). */
+#define DJ__MIN_MAX_PACKET 1024u
 
 /* Where a complete logical packet sits after dj__packet_extract. */
 typedef struct dj__packet {

@@ -114,8 +114,20 @@ typedef struct dj__ok {
     uint16_t warnings;
 } dj__ok;
 
+/* Kinds of session-state entries (protocol notes: OK packet). */
+enum dj__session_track {
+    DJ__TRACK_SYSTEM_VARIABLES = 0,
+    DJ__TRACK_SCHEMA = 1,
+    DJ__TRACK_STATE_CHANGE = 2,
+    DJ__TRACK_GTIDS = 3,
+    DJ__TRACK_TRANSACTION_CHARACTERISTICS = 4,
+    DJ__TRACK_TRANSACTION_STATE = 5
+};
+
+/* Parses an OK packet strictly: the info text and session-state data, when
+ * present, must lie inside the packet and fill it (DJ_EPROTO otherwise). */
 int dj__ok_parse(const uint8_t *p, size_t len, dj__ok *ok, dj_error *err);
-/* EOF packet (without DEPRECATE_EOF): warnings and status. */
+/* EOF packet (without DEPRECATE_EOF): 0xFE, warnings and status, exactly. */
 int dj__eof_parse(const uint8_t *p, size_t len, dj__ok *ok, dj_error *err);
 /* ERR packet: fills err with the server's errno, SQLSTATE and message and returns
  * DJ_ESERVER; a malformed one is DJ_EPROTO. */

@@ -1,6 +1,45 @@
 /* response.c - OK, ERR, EOF, column definitions and text rows. */
 #include "wire/protocol.h"
 
+/* One length-encoded string of a session-state entry must fill its data
+ * exactly (schema, state change, transaction state and characteristics), or
+ * two of them (a system variable's name and value). */
+static int state_strings_ok(const uint8_t *p, size_t len, unsigned count)
+{
+    dj__reader r;
+    dj__reader_init(&r, p, len);
+    size_t n;
+    for (unsigned i = 0; i < count; i++)
+        dj__rd_lenenc_str(&r, &n, NULL);
+    return !r.bad && dj__reader_left(&r) == 0;
+}
+
+/* The session-state block: entries of a type byte and length-encoded data,
+ * filling the block exactly; the kinds this protocol defines are checked
+ * inside too, later kinds are skipped as the protocol asks. */
+static int session_state_ok(const uint8_t *p, size_t len)
+{
+    dj__reader r;
+    dj__reader_init(&r, p, len);
+    while (!r.bad && dj__reader_left(&r) > 0) {
+        uint8_t type = dj__rd_u8(&r);
+        size_t n;
+        const uint8_t *d = dj__rd_lenenc_str(&r, &n, NULL);
+        if (r.bad)
+            return 0;
+        int ok = 1;
+        if (type == DJ__TRACK_SYSTEM_VARIABLES)
+            ok = state_strings_ok(d, n, 2);
+        else if (type == DJ__TRACK_GTIDS) /* an encoding byte, then the GTIDs */
+            ok = n >= 1 && state_strings_ok(d + 1, n - 1, 1);
+        else if (type <= DJ__TRACK_TRANSACTION_STATE)
+            ok = state_strings_ok(d, n, 1);
+        if (!ok)
+            return 0;
+    }
+    return !r.bad;
+}
+
 int dj__ok_parse(const uint8_t *p, size_t len, dj__ok *ok, dj_error *err)
 {
     dj__reader r;
@@ -8,12 +47,30 @@ int dj__ok_parse(const uint8_t *p, size_t len, dj__ok *ok, dj_error *err)
     dj__rd_u8(&r);
     ok->affected_rows = dj__rd_lenenc(&r, NULL);
     ok->last_insert_id = dj__rd_lenenc(&r, NULL);
-    if (r.bad || dj__reader_left(&r) < 4)
+    ok->status = dj__rd_u16(&r);
+    ok->warnings = dj__rd_u16(&r);
+    if (r.bad)
         return dj__err(err, DJ_EPROTO, "malformed OK packet (%zu bytes)", len);
-    const uint8_t *f = r.p + r.pos;
-    ok->status = (uint16_t)(f[0] | (f[1] << 8));
-    ok->warnings = (uint16_t)(f[2] | (f[3] << 8));
-    /* Info and session-state data may follow; nothing here needs them. */
+    /* Then, when present, the info text and (when the status says the
+     * session state changed) the state block, both length-encoded; whatever
+     * is there must fit the packet and fill it: a length running past the
+     * end means the packet was cut or forged, and is never taken as is. */
+    if (dj__reader_left(&r) == 0)
+        return 0;
+    size_t n;
+    dj__rd_lenenc_str(&r, &n, NULL);
+    if (r.bad)
+        return dj__err(err, DJ_EPROTO, "malformed OK packet: its info runs past its end "
+                                       "(%zu bytes)", len);
+    if (dj__reader_left(&r) == 0)
+        return 0;
+    if (!(ok->status & DJ_STATUS_SESSION_STATE_CHANGED))
+        return dj__err(err, DJ_EPROTO, "malformed OK packet: %zu bytes after its info",
+                       dj__reader_left(&r));
+    const uint8_t *state = dj__rd_lenenc_str(&r, &n, NULL);
+    if (r.bad || dj__reader_left(&r) != 0 || !session_state_ok(state, n))
+        return dj__err(err, DJ_EPROTO, "malformed OK packet: bad session-state data "
+                                       "(%zu bytes)", len);
     return 0;
 }
 
@@ -21,11 +78,12 @@ int dj__eof_parse(const uint8_t *p, size_t len, dj__ok *ok, dj_error *err)
 {
     dj__reader r;
     dj__reader_init(&r, p, len);
-    dj__rd_u8(&r);
+    uint8_t header = dj__rd_u8(&r);
     memset(ok, 0, sizeof *ok);
     ok->warnings = dj__rd_u16(&r);
     ok->status = dj__rd_u16(&r);
-    if (r.bad)
+    /* Exactly five bytes: anything else is not an EOF packet. */
+    if (r.bad || header != DJ__PKT_EOF || dj__reader_left(&r) != 0)
         return dj__err(err, DJ_EPROTO, "malformed EOF packet (%zu bytes)", len);
     return 0;
 }

@@ -107,4 +107,22 @@ static inline void fx_script_until_query(void)
     ss_expect(fx.srv, 0, "03");
 }
 
+/* Starts the script, connects, runs sql and reads its whole result; the
+ * first error (0 if none). */
+static inline int fx_query_all(const char *sql)
+{
+    int rc = fx_connect();
+    if (rc)
+        return rc;
+    dj_result *res;
+    rc = dj_query(fx.conn, sql, strlen(sql), &res, &fx.err);
+    if (rc)
+        return rc;
+    const dj_value *v;
+    while ((rc = dj_result_fetch(res, &v, &fx.err)) == 1)
+        ;
+    int rc2 = dj_result_close(res, rc ? NULL : &fx.err);
+    return rc ? rc : rc2;
+}
+
 #endif

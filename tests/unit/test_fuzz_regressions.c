@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 
 #include "../fuzz/result_harness.h"
+#include "auth/auth.h"
 #include "hex.h"
 
 static int replay_result(const char *input_hex)
@@ -25,4 +26,16 @@ static int replay_result(const char *input_hex)
 Test(fuzz_result, empty_compressed_frame_before_any_input_is_skipped)
 {
     cr_assert_eq(replay_result("07" "00000000000000" "0002020000"), DJ_ELOST);
+}
+
+/* fuzz_auth (fuzz-long campaign): a parsec salt message with iteration
+ * factor 0x64 made the refusal's message compute 1u << 100 (UBSan: "shift
+ * exponent 100 is too large"). Refused, naming the exponent. */
+Test(fuzz_auth, parsec_factor_above_31_is_refused_without_shifting)
+{
+    uint8_t seed[32];
+    dj_error err;
+    cr_assert_eq(dj__auth_parsec_seed("pw", 2, (const uint8_t *)"salt", 4, 100, seed, &err),
+                 DJ_EAUTH);
+    cr_assert_not_null(strstr(err.message, "1024 << 100"), "%s", err.message);
 }

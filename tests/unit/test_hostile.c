@@ -155,19 +155,7 @@ static size_t convo_bytes_through(int phase)
 /* Connects and reads the whole result; returns the first error (0 if none). */
 static int run_client(void)
 {
-    ss_start(fx.srv);
-    int rc = dj_connect(&fx.conn, &fx.cfg, &fx.err);
-    if (rc)
-        return rc;
-    dj_result *res;
-    rc = dj_query(fx.conn, "SELECT name, value FROM t", 25, &res, &fx.err);
-    if (rc)
-        return rc;
-    const dj_value *v;
-    while ((rc = dj_result_fetch(res, &v, &fx.err)) == 1)
-        ;
-    int rc2 = dj_result_close(res, rc ? NULL : &fx.err);
-    return rc ? rc : rc2;
+    return fx_query_all("SELECT name, value FROM t");
 }
 
 /* One fresh server and client for each case of a loop. */
