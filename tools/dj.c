@@ -215,6 +215,10 @@ static const command commands[] = {
     {"table describe", "SCHEMA CLASS", NULL, dj__cli_table_describe, NULL, 2, 1},
     {"table insert", "SCHEMA CLASS [--skip-duplicates]", "--skip-duplicates", dj__cli_table_insert,
      NULL, 2, 1},
+#ifdef HAVE_BLOB
+    {"blob decode", "[--hex] [--npy FILE]", "--hex", dj__cli_blob_decode, "--npy", 0, 0},
+    {"blob encode", "[--hex] [--npy FILE]", "--hex", dj__cli_blob_encode, "--npy", 0, 0},
+#endif
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -431,6 +435,14 @@ static const char help_text[] =
     "  table insert SCHEMA CLASS [--skip-duplicates]\n"
     "        insert tab-separated rows from stdin, columns in table order, escaped\n"
     "        as LOAD DATA (\\N is NULL); prints how many rows were inserted\n"
+#ifdef HAVE_BLOB
+    "  blob decode [--hex] [--npy FILE]\n"
+    "        a DataJoint blob on stdin (raw, or hex with --hex) to one line of JSON\n"
+    "        describing its value; --npy writes a numeric array to FILE instead\n"
+    "  blob encode [--hex] [--npy FILE]\n"
+    "        that JSON on stdin (or the array in FILE with --npy) to the blob\n"
+    "        datajoint-python would store; --hex prints it as hex\n"
+#endif
     "\n"
     "Options (before the command):\n"
     "  -h, --host=HOST          server host, host:port or a list h1:p1,h2:p2\n"

@@ -50,6 +50,25 @@ static void load(void)
     cr_assert(nvecs >= 56, "only %zu vectors", nvecs);
 }
 
+static int compressed(const vec *v) { return v->len >= 6 && memcmp(v->blob, "ZL123", 6) == 0; }
+
+/* Without zlib a compressed blob is DJ_EUNSUPPORTED, clearly; returns 1 then. */
+static int needs_zlib(const vec *v)
+{
+#ifdef HAVE_ZLIB
+    (void)v;
+    return 0;
+#else
+    if (!compressed(v))
+        return 0;
+    dj_val *out;
+    dj_error err;
+    cr_expect_eq(dj_blob_decode(v->blob, v->len, 0, NULL, &out, &err), DJ_EUNSUPPORTED, "%s",
+                 v->name);
+    return 1;
+#endif
+}
+
 static char *describe(const dj_val *v)
 {
     char *text;
@@ -86,12 +105,14 @@ Test(blob, vectors_decode_to_their_description)
 {
     load();
     for (size_t i = 0; i < nvecs; i++) {
+        if (needs_zlib(&vecs[i]))
+            continue;
         for (unsigned flags = 0; flags <= DJ_BLOB_BORROW; flags++) {
             dj_val *v = decode(vecs[i].blob, vecs[i].len, flags, vecs[i].name);
             char *got = describe(v), *want = canonical(vecs[i].desc);
-            cr_expect_str_eq(got, want, "%s", vecs[i].name);
+            cr_expect(strcmp(got, want) == 0, "%s:\n got  %.400s\n want %.400s", vecs[i].name, got, want);
             /* Written the way datajoint's generator writes it, even as text. */
-            cr_expect_str_eq(got, vecs[i].desc, "%s (as text)", vecs[i].name);
+            cr_expect(strcmp(got, vecs[i].desc) == 0, "%s (as text):\n got  %.400s\n want %.400s", vecs[i].name, got, vecs[i].desc);
             free(got);
             free(want);
             dj_val_free(v);
@@ -103,6 +124,8 @@ Test(blob, vectors_reencode_byte_for_byte)
 {
     load();
     for (size_t i = 0; i < nvecs; i++) {
+        if (needs_zlib(&vecs[i]))
+            continue;
         dj_val *v = decode(vecs[i].blob, vecs[i].len, 0, vecs[i].name);
         /* That one was written with datajoint's compress=False. */
         unsigned flags = strstr(vecs[i].name, "compress_off") ? DJ_BLOB_NO_COMPRESS : 0;
@@ -115,7 +138,7 @@ Test(blob, vectors_reencode_byte_for_byte)
                   vecs[i].len);
         dj_val *again = decode(b, n, 0, vecs[i].name);
         char *d1 = describe(v), *d2 = describe(again);
-        cr_expect_str_eq(d1, d2, "%s", vecs[i].name);
+        cr_expect(strcmp(d1, d2) == 0, "%s: %.400s", vecs[i].name, d2);
         free(d1);
         free(d2);
         dj_blob_free(v, b);
@@ -137,18 +160,20 @@ Test(blob, descriptions_encode_to_blobs_that_decode_back)
         cr_assert_eq(dj_blob_encode(v, 0, &b, &n, &err), 0, "%s: %s", vecs[i].name, err.message);
         dj_val *back = decode(b, n, 0, vecs[i].name);
         char *got = describe(back), *want = canonical(vecs[i].desc);
-        cr_expect_str_eq(got, want, "%s", vecs[i].name);
+        cr_expect(strcmp(got, want) == 0, "%s:\n got  %.400s\n want %.400s", vecs[i].name, got, want);
         /* Same protocol as datajoint-python chose (a MATLAB char row and a
          * record array cannot be told from their descriptions). */
         const uint8_t *proto = vecs[i].blob;
         uint8_t inflated_proto[4];
-        if (memcmp(proto, "ZL123", 5) == 0) {
+        if (compressed(&vecs[i]) && needs_zlib(&vecs[i]))
+            proto = NULL;
+        else if (compressed(&vecs[i])) {
             dj_val *tmp = decode(vecs[i].blob, vecs[i].len, 0, vecs[i].name);
             memcpy(inflated_proto, dj_val_kind_of(tmp) == DJ_VAL_ARRAY ? "mYm" : "dj0", 4);
             dj_val_free(tmp);
             proto = inflated_proto;
         }
-        if (!strstr(vecs[i].name, "recarray") && memcmp(b, "ZL123", 5) != 0)
+        if (proto && !strstr(vecs[i].name, "recarray") && memcmp(b, "ZL123", 5) != 0)
             cr_expect(memcmp(b, proto, 3) == 0, "%s: wrote %.3s", vecs[i].name, (const char *)b);
         free(got);
         free(want);
@@ -190,10 +215,12 @@ Test(blob, elements_in_host_order)
 Test(blob, compressed_arrays_are_not_copied_again)
 {
     const vec *t = find("array_float32_trace_compressed");
+    if (needs_zlib(t))
+        return;
     dj_val *v = decode(t->blob, t->len, 0, t->name);
 #ifndef WORDS_BIGENDIAN
     /* A top-level array's elements stay in the inflated blob. */
-    cr_expect_null(v->own);
+    cr_expect(v->own == NULL);
     cr_expect_eq((uintptr_t)dj_val_array_data(v) % 8, 0);
 #endif
     dj_val_free(v);
@@ -255,7 +282,7 @@ Test(blob, wrapped_float32_trace)
     dj_val *v;
     dj_error err;
     cr_assert_eq(dj_val_array_wrap(NULL, DJ_BLOB_SINGLE, 0, 2, shape, trace, &v, &err), 0);
-    cr_expect_null(dj_val_array_mut(v));
+    cr_expect(dj_val_array_mut(v) == NULL);
     uint8_t *b;
     size_t n;
     cr_assert_eq(dj_blob_encode(v, DJ_BLOB_NO_COMPRESS, &b, &n, &err), 0);
@@ -289,7 +316,7 @@ Test(blob, struct_of_metadata_is_mym)
     cr_assert_eq(dj_blob_encode(s, 0, &b, &n, &err), 0);
     cr_expect(memcmp(b, "mYm\0S", 5) == 0);
     dj_val *back = decode(b, n, 0, "struct");
-    cr_expect_str_eq(dj_val_field_name(back, 1), "note");
+    cr_expect(strcmp(dj_val_field_name(back, 1), "note") == 0);
     dj_blob_free(s, b);
     dj_val_free(back);
     dj_val_free(s);
@@ -303,7 +330,7 @@ static int decode_rc(const uint8_t *b, size_t n)
     if (rc == 0)
         dj_val_free(v);
     else
-        cr_expect_null(v);
+        cr_expect(v == NULL);
     return rc;
 }
 
@@ -314,6 +341,10 @@ Test(blob, every_prefix_is_an_error)
         size_t step = vecs[i].len > 2000 ? 97 : 1;
         for (size_t n = 0; n < vecs[i].len; n += step) {
             int rc = decode_rc(vecs[i].blob, n);
+#ifndef HAVE_ZLIB
+            if (compressed(&vecs[i]) && n >= 14 && rc == DJ_EUNSUPPORTED)
+                continue;
+#endif
             cr_expect(rc == DJ_EPROTO, "%s cut to %zu bytes: %d", vecs[i].name, n, rc);
         }
     }
@@ -356,6 +387,8 @@ Test(blob, hostile)
     cr_expect_eq(hexrc("6d596d00530100000000000000010000000000000001000000616263"), DJ_EPROTO);
     /* compressed: wrong declared length (one too many), and a lie of 2^40 bytes */
     const vec *z = find("array_int16_zeros_compressed");
+    if (needs_zlib(z))
+        return;
     uint8_t b[128];
     memcpy(b, z->blob, z->len);
     b[6]++;
@@ -411,7 +444,7 @@ Test(blob, bad_descriptions)
         dj_error err;
         int rc = dj_val_from_json(bad[i], strlen(bad[i]), NULL, &v, &err);
         cr_expect_eq(rc, DJ_EINVAL, "%s: %d", bad[i], rc);
-        cr_expect_null(v);
+        cr_expect(v == NULL);
     }
 }
 
@@ -427,7 +460,7 @@ Test(blob, datetime64_units)
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         char *again = canonical(texts[i]);
-        cr_expect_str_eq(again, texts[i]);
+        cr_expect(strcmp(again, texts[i]) == 0, "%s", again);
         free(again);
     }
 }
