@@ -410,11 +410,12 @@ static int numbers(conv *c, dj_val *v, const jnode *data)
             unsigned k = v->cls - DJ_BLOB_INT8;
             uint64_t u = 0;
             rc = get_int64(c, e, lo[k], hi[k], (k & 1) == 0, &u);
-            for (size_t b = 0; b < size; b++) /* host order, whatever the host */
-                p[i * size + b] = (uint8_t)(u >> (8 * b));
-#ifdef WORDS_BIGENDIAN
-            dj__blob_le_copy(p + i * size, p + i * size, 1, size);
-#endif
+            /* Through the C type of the class: host order on any host. */
+            uint8_t b8 = (uint8_t)u;
+            uint16_t b16 = (uint16_t)u;
+            uint32_t b32 = (uint32_t)u;
+            memcpy(p + i * size, size == 1 ? (void *)&b8 : size == 2 ? (void *)&b16
+                                 : size == 4 ? (void *)&b32 : (void *)&u, size);
         }
         if (rc)
             return rc;
