@@ -923,6 +923,204 @@ DJ_API int dj_set_time_zone(dj_conn *conn, const char *time_zone, dj_error *err)
  * for reconnects; on other servers it is only remembered. */
 DJ_API int dj_set_wsrep_sync_wait(dj_conn *conn, unsigned value, dj_error *err);
 
+/* ------------------------------------------------------------------------- */
+/* DataJoint blobs: values in datajoint-python's and MATLAB's serialization   */
+
+/*
+ * A blob attribute holds one value serialized the way datajoint-python
+ * (blob.py) and MATLAB's mym write it: "mYm\0" or "dj0\0", then the value,
+ * optionally wrapped in "ZL123\0" + uint64 length + a zlib stream. The codec
+ * turns such bytes into a tree of dj_val and back; it does no I/O.
+ *
+ * Ownership: every constructor returns a new value (NULL when out of
+ * memory) that the caller frees with dj_val_free, unless it hands it to a
+ * container (dj_val_append, dj_val_set_item, ...), which then owns it
+ * (also when that call fails: the item is freed). Values that accessors
+ * return are borrowed from their parent and live as long as the root.
+ * Numbers inside arrays are in the host's byte order in memory; the blob
+ * is little-endian whatever the host.
+ */
+typedef struct dj_val dj_val;
+
+typedef enum dj_val_kind {
+    DJ_VAL_NONE = 0,   /* Python None (also a dj0 't' with neither date nor time) */
+    DJ_VAL_BOOL,
+    DJ_VAL_INT,        /* Python int: any size, exact */
+    DJ_VAL_FLOAT,      /* Python float (float64) */
+    DJ_VAL_COMPLEX,    /* Python complex (two float64) */
+    DJ_VAL_STR,        /* UTF-8 text */
+    DJ_VAL_BYTES,
+    DJ_VAL_DECIMAL,    /* decimal.Decimal, kept as its text */
+    DJ_VAL_DATE,
+    DJ_VAL_TIME,
+    DJ_VAL_DATETIME,
+    DJ_VAL_UUID,
+    DJ_VAL_ARRAY,      /* numeric, logical, char, object or datetime64 array ('A') */
+    DJ_VAL_STRUCT,     /* MATLAB struct array ('S') */
+    DJ_VAL_RECARRAY,   /* numpy record array ('F'): one array per field */
+    DJ_VAL_CELL,       /* MATLAB cell array ('C') */
+    DJ_VAL_TUPLE,
+    DJ_VAL_LIST,
+    DJ_VAL_SET,
+    DJ_VAL_DICT
+} dj_val_kind;
+
+/* Element classes of an array: MATLAB's mxClassID, and numpy's datetime64
+ * units from 65536 on. */
+typedef enum dj_blob_class {
+    DJ_BLOB_LOGICAL = 3,  /* 1 byte each, 0 or 1 */
+    DJ_BLOB_CHAR = 4,     /* uint16 code units (MATLAB char) */
+    DJ_BLOB_OBJECT = 5,   /* each element a dj_val (numpy object array) */
+    DJ_BLOB_DOUBLE = 6,
+    DJ_BLOB_SINGLE = 7,
+    DJ_BLOB_INT8 = 8,
+    DJ_BLOB_UINT8 = 9,
+    DJ_BLOB_INT16 = 10,
+    DJ_BLOB_UINT16 = 11,
+    DJ_BLOB_INT32 = 12,
+    DJ_BLOB_UINT32 = 13,
+    DJ_BLOB_INT64 = 14,
+    DJ_BLOB_UINT64 = 15,
+    DJ_BLOB_DATETIME64_Y = 65536, /* int64 each; then M W D h m s ms us ns ps fs */
+    DJ_BLOB_DATETIME64_AS = 65548
+} dj_blob_class;
+
+/* Deepest nesting of containers the decoder and the JSON reader accept (the
+ * outermost value is depth 1); deeper input is DJ_ETOOBIG. */
+#define DJ_BLOB_MAX_DEPTH 64
+/* Most dimensions an array, struct or cell may have. */
+#define DJ_BLOB_MAX_DIMS 32
+
+/* Flags of dj_blob_decode. */
+/* The tree may point into the caller's bytes instead of copying array
+ * elements (when the host is little-endian and they are aligned); the bytes
+ * must then outlive the tree. */
+#define DJ_BLOB_BORROW 1u
+/* Flags of dj_blob_encode. */
+#define DJ_BLOB_NO_COMPRESS 1u /* never wrap in ZL123 (datajoint's compress=False) */
+
+/*
+ * Decodes one blob. Errors: DJ_EPROTO for malformed bytes (a size beyond
+ * the bytes present, an unknown code or class, a wrong inflated length,
+ * bytes left over, invalid UTF-8 or date), DJ_ETOOBIG for nesting deeper
+ * than DJ_BLOB_MAX_DEPTH, DJ_EUNSUPPORTED for MATLAB sparse arrays and for
+ * compressed blobs in a build without zlib, DJ_ENOMEM. `alloc` NULL means
+ * malloc; every value of the tree uses it.
+ */
+DJ_API int dj_blob_decode(const void *blob, size_t len, unsigned flags,
+                          const dj_allocator *alloc, dj_val **out, dj_error *err);
+/*
+ * Encodes a tree as datajoint-python would: "mYm\0" when only MATLAB's
+ * values occur (arrays of at least one dimension of the numeric, logical and
+ * char classes, structs, cells), "dj0\0" otherwise; compressed when the
+ * blob is over 1,000 bytes and compressing makes it shorter (only with
+ * zlib). *out is allocated with the value's allocator; free it with
+ * dj_blob_free. Array elements are copied once, straight into the blob.
+ */
+DJ_API int dj_blob_encode(const dj_val *v, unsigned flags, uint8_t **out, size_t *len,
+                          dj_error *err);
+DJ_API void dj_blob_free(const dj_val *v, uint8_t *blob);
+
+/*
+ * The value as one line of JSON in the description format of datajoint's
+ * test vectors (docs/datajoint.md): {"array": {...}}, {"int": "42"},
+ * {"str": "..."}, ... with floats as exact hexadecimal text. *out is
+ * NUL-terminated, allocated with the value's allocator (free with
+ * dj_blob_free). And back: a description to a tree (DJ_EINVAL naming what
+ * is wrong, DJ_ETOOBIG when nested too deep).
+ */
+DJ_API int dj_val_to_json(const dj_val *v, char **out, size_t *len, dj_error *err);
+DJ_API int dj_val_from_json(const char *text, size_t len, const dj_allocator *alloc,
+                              dj_val **out, dj_error *err);
+
+/* Frees a value and everything below it (NULL is fine). Only roots: never
+ * a value an accessor returned. */
+DJ_API void dj_val_free(dj_val *v);
+
+/* Constructors. Those returning int validate their input (DJ_EINVAL). */
+DJ_API dj_val *dj_val_none(const dj_allocator *alloc);
+DJ_API dj_val *dj_val_bool(const dj_allocator *alloc, int b);
+DJ_API dj_val *dj_val_int(const dj_allocator *alloc, int64_t i);
+DJ_API dj_val *dj_val_uint(const dj_allocator *alloc, uint64_t u);
+/* An int of any size from its decimal text ("-123..."). */
+DJ_API int dj_val_int_text(const dj_allocator *alloc, const char *text, size_t len,
+                             dj_val **out, dj_error *err);
+DJ_API dj_val *dj_val_float(const dj_allocator *alloc, double d);
+DJ_API dj_val *dj_val_complex(const dj_allocator *alloc, double re, double im);
+/* DJ_VAL_STR (UTF-8 checked), DJ_VAL_BYTES or DJ_VAL_DECIMAL (a
+ * decimal number, "NaN" or "Infinity"); the bytes are copied. */
+DJ_API int dj_val_text(const dj_allocator *alloc, dj_val_kind kind, const void *p, size_t len,
+                         dj_val **out, dj_error *err);
+/* DJ_VAL_DATE, DJ_VAL_TIME or DJ_VAL_DATETIME; the fields of the
+ * other part are ignored. */
+typedef struct dj_blob_time {
+    int year, month, day;
+    int hour, minute, second, microsecond;
+} dj_blob_time;
+DJ_API int dj_val_time(const dj_allocator *alloc, dj_val_kind kind, const dj_blob_time *t,
+                         dj_val **out, dj_error *err);
+DJ_API dj_val *dj_val_uuid(const dj_allocator *alloc, const uint8_t bytes[16]);
+/*
+ * An array of ndims dimensions (0 = a numpy scalar) whose elements are
+ * zero (DJ_BLOB_OBJECT: None). Fill numbers through dj_val_array_mut
+ * (column-major; a complex array holds all real parts, then all imaginary
+ * parts), objects through dj_val_set_item.
+ */
+DJ_API int dj_val_array(const dj_allocator *alloc, dj_blob_class cls, int is_complex,
+                          size_t ndims, const uint64_t *shape, dj_val **out, dj_error *err);
+/* The same over the caller's elements (not DJ_BLOB_OBJECT), in host order,
+ * not copied: they must outlive the value. Encoding copies them once. */
+DJ_API int dj_val_array_wrap(const dj_allocator *alloc, dj_blob_class cls, int is_complex,
+                               size_t ndims, const uint64_t *shape, const void *data,
+                               dj_val **out, dj_error *err);
+/* Containers: a MATLAB cell or struct array of the given shape (items None
+ * until set; struct element e's field f is item e * nfields + f), and the
+ * empty Python containers, filled with dj_val_append / dj_val_dict_put. */
+DJ_API int dj_val_cell(const dj_allocator *alloc, size_t ndims, const uint64_t *shape,
+                         dj_val **out, dj_error *err);
+DJ_API int dj_val_struct(const dj_allocator *alloc, size_t ndims, const uint64_t *shape,
+                           size_t nfields, const char *const *names, dj_val **out,
+                           dj_error *err);
+DJ_API dj_val *dj_val_container(const dj_allocator *alloc, dj_val_kind kind);
+DJ_API int dj_val_append(dj_val *c, dj_val *item, dj_error *err);
+DJ_API int dj_val_dict_put(dj_val *d, dj_val *key, dj_val *val, dj_error *err);
+DJ_API int dj_val_set_item(dj_val *c, size_t i, dj_val *item, dj_error *err);
+
+/* Accessors. */
+DJ_API dj_val_kind dj_val_kind_of(const dj_val *v);
+DJ_API int dj_val_get_bool(const dj_val *v);
+/* An int in a C type: DJ_ETOOBIG when it does not fit, DJ_EINVAL when v is
+ * not an int. */
+DJ_API int dj_val_get_int64(const dj_val *v, int64_t *out, dj_error *err);
+DJ_API int dj_val_get_uint64(const dj_val *v, uint64_t *out, dj_error *err);
+/* The int as little-endian two's complement, shortest form. */
+DJ_API const uint8_t *dj_val_int_bytes(const dj_val *v, size_t *len);
+DJ_API double dj_val_get_float(const dj_val *v);
+DJ_API void dj_val_get_complex(const dj_val *v, double *re, double *im);
+/* STR, BYTES, DECIMAL: the bytes (NUL-terminated for STR and DECIMAL). */
+DJ_API const char *dj_val_get_text(const dj_val *v, size_t *len);
+DJ_API void dj_val_get_time(const dj_val *v, dj_blob_time *t);
+DJ_API const uint8_t *dj_val_get_uuid(const dj_val *v);
+/* ARRAY, STRUCT, CELL, RECARRAY (the shape of its fields). */
+DJ_API size_t dj_val_ndims(const dj_val *v);
+DJ_API const uint64_t *dj_val_shape(const dj_val *v);
+DJ_API dj_blob_class dj_val_array_class(const dj_val *v);
+DJ_API int dj_val_array_is_complex(const dj_val *v);
+/* Number of elements of an array (product of the shape). */
+DJ_API size_t dj_val_array_count(const dj_val *v);
+/* The elements, host order, column-major (complex: reals, then imaginary
+ * parts); NULL for object arrays. _mut is NULL for a wrapped array. */
+DJ_API const void *dj_val_array_data(const dj_val *v);
+DJ_API void *dj_val_array_mut(dj_val *v);
+/* Items: list/tuple/set members, cell and object-array elements, struct
+ * fields (e * nfields + f), recarray field arrays, dict pairs (2i key,
+ * 2i+1 value). */
+DJ_API size_t dj_val_item_count(const dj_val *v);
+DJ_API const dj_val *dj_val_item(const dj_val *v, size_t i);
+/* STRUCT and RECARRAY field names. */
+DJ_API size_t dj_val_field_count(const dj_val *v);
+DJ_API const char *dj_val_field_name(const dj_val *v, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

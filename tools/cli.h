@@ -59,6 +59,14 @@ int dj__cli_table_describe(dj__cli *cli, const dj__cli_args *args);
 /* dj table insert SCHEMA CLASS [--skip-duplicates] (cli_table_insert.c) */
 int dj__cli_table_insert(dj__cli *cli, const dj__cli_args *args);
 
+/* dj blob decode|encode [--hex] [--npy FILE] (cli_blob.c), and the .npy
+ * format it uses for numeric arrays (cli_npy.c): an array to a malloc'ed
+ * file image, and a file image to an array; exit codes. */
+int dj__cli_blob_decode(dj__cli *cli, const dj__cli_args *args);
+int dj__cli_blob_encode(dj__cli *cli, const dj__cli_args *args);
+int dj__cli_npy_write(const dj_val *v, unsigned char **out, size_t *len);
+int dj__cli_npy_read(const unsigned char *b, size_t len, dj_val **out);
+
 /* Opens a schema that must exist (a typo must not create one) on the
  * command's connection; dj_schema_open's status (cli_util.c). */
 int dj__cli_open_existing(dj__cli *cli, const char *name, dj_schema **out, dj_error *err);

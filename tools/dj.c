@@ -229,6 +229,10 @@ static const command commands[] = {
      "--format\0", 2, 1},
     {"table insert", "SCHEMA CLASS [--skip-duplicates] [--header] [--csv|--format F]",
      "--skip-duplicates\0--header\0--csv\0", dj__cli_table_insert, "--format\0", 2, 1},
+#ifdef HAVE_BLOB
+    {"blob decode", "[--hex] [--npy FILE]", "--hex\0", dj__cli_blob_decode, "--npy\0", 0, 0},
+    {"blob encode", "[--hex] [--npy FILE]", "--hex\0", dj__cli_blob_encode, "--npy\0", 0, 0},
+#endif
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -526,6 +530,14 @@ static const char help_text[] =
     "        insert rows from stdin: tab-separated, escaped as LOAD DATA (\\N is\n"
     "        NULL), or CSV (RFC 4180; empty is NULL, \"\" the empty string); in table\n"
     "        order, or named by a header line in any order (--header)\n"
+#ifdef HAVE_BLOB
+    "  blob decode [--hex] [--npy FILE]\n"
+    "        a DataJoint blob on stdin (raw, or hex with --hex) to one line of JSON\n"
+    "        describing its value; --npy writes a numeric array to FILE instead\n"
+    "  blob encode [--hex] [--npy FILE]\n"
+    "        that JSON on stdin (or the array in FILE with --npy) to the blob\n"
+    "        datajoint-python would store; --hex prints it as hex\n"
+#endif
     "\n"
     "--format F is tsv (default), csv (RFC 4180) or json (one object per line).\n"
     "Counts (rows affected, rows inserted) go to stderr; -q drops them.\n"
