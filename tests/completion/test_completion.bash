@@ -57,10 +57,12 @@ expect() { # NAME LINE EXPECTED
     fi
 }
 
-expect commands 'dj ' 'config ping query schema table'
+expect commands 'dj ' 'blob config ping query schema table'
 expect command_prefix 'dj sch' 'schema'
 expect schema_subcommands 'dj schema ' 'create drop exists list tables'
 expect table_subcommands 'dj table d' 'declare describe'
+expect blob_subcommands 'dj blob ' 'decode encode'
+expect blob_options 'dj blob decode --' '--help --hex --npy'
 expect global_option_prefix 'dj --co' '--compress --connect-timeout'
 expect global_options_after_values 'dj -h somewhere -P 3306 --re' '--read-timeout'
 expect tls_modes 'dj --tls v' 'verify_ca verify_identity'
