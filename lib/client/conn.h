@@ -6,10 +6,13 @@
  * bytes into complete packets with wire/packet.c and writes framed packets.
  * connect.c runs the handshake and the auth loop, session.c the DataJoint
  * session settings, query.c the command phase and streamed results.
+ * What the layer above may use is in client.h; everything here is private
+ * to lib/client.
  */
 #ifndef DJ_CLIENT_CONN_H
 #define DJ_CLIENT_CONN_H
 
+#include "client/client.h"
 #include "core/internal.h"
 #include "net/tls.h"
 #include "wire/buf.h"
@@ -163,12 +166,6 @@ int dj__read_ok(dj_conn *c, dj_result_info *info, dj_error *err);
 int dj__check_ready(dj_conn *c, dj_error *err);
 /* Releases the result's buffers. */
 void dj__result_free(dj_result *r);
-/* Called for each row of dj__query_rows; non-zero stops the rows. */
-typedef int (*dj__row_fn)(void *ud, const dj_value *row, dj_error *err);
-/* Runs the query and calls fn for each row until fn fails; the result is
- * closed either way. 0, or the first error. */
-int dj__query_rows(dj_conn *c, const char *sql, size_t len, dj__row_fn fn, void *ud,
-                   dj_error *err);
 /* Parses an ERR packet into err; a disconnect notice drops the connection. */
 int dj__server_error(dj_conn *c, const dj__packet *pkt, dj_error *err);
 /* Reads the response to COM_STMT_EXECUTE: like a query's, with binary rows. */
@@ -177,15 +174,6 @@ int dj__stmt_read_response(dj_conn *c, dj_result **out, dj_error *err);
 /* ---- stmt.c ---- */
 /* Sends COM_STMT_CLOSE for id when the connection is idle (no answer comes). */
 void dj__stmt_close_id(dj_conn *c, uint32_t id);
-/* Makes the open result close the statement when it finishes, and frees the
- * handle (the statement is closed at once when the result already ended). */
-void dj__result_adopt_stmt(dj_result *r, dj_stmt *stmt);
-
-/* ---- transaction.c ---- */
-typedef int (*dj__retry_fn)(dj_conn *c, void *ud, dj_error *err);
-/* Runs fn under DataJoint's reconnect rule (see dj_exec_retry); fn must be
- * safe to run again from the start (it is treated as idempotent). */
-int dj__with_retry(dj_conn *c, dj__retry_fn fn, void *ud, dj_error *err);
 
 /* ---- failover.c ---- */
 /* Internal dj_exec_flags flag: the statement is COMMIT, so a connection lost
@@ -209,7 +197,5 @@ int dj__failover_run(dj_conn *c, unsigned flags, dj__retry_fn fn, void *ud, dj_e
 /* dj_exec_flags that also accepts internal flags (DJ__EXEC_COMMIT). */
 int dj__exec_flags(dj_conn *c, const char *sql, unsigned flags, dj_result_info *info,
                    dj_error *err);
-/* Sends a notice to the connection's log callback, if any. */
-void dj__log(const dj_conn *c, dj_log_level level, const char *fmt, ...) DJ__PRINTF(3, 4);
 
 #endif

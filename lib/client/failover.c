@@ -23,7 +23,6 @@
 #include <poll.h>
 #include <time.h>
 
-#include "net/socket.h"
 
 #define DJ__BACKOFF_FIRST_MS 100u
 #define DJ__BACKOFF_MAX_MS 2000u

@@ -62,3 +62,26 @@ int dj_in_transaction(const dj_conn *c)
 {
     return c && c->in_transaction && c->state != DJ__CONN_CLOSED;
 }
+
+int dj__group_begin(dj_conn *c, int *own, dj_error *err)
+{
+    *own = 0;
+    if (c->in_transaction)
+        return 0;
+    /* The flag stays clear: this transaction is the group's, not the
+     * caller's, and a lost connection rolled it back on the server. */
+    int rc = dj_exec(c, "START TRANSACTION", NULL, err);
+    *own = rc == 0;
+    return rc;
+}
+
+int dj__group_end(dj_conn *c, int own, int rc, dj_error *err)
+{
+    if (!own)
+        return rc;
+    if (rc == 0)
+        return dj_exec(c, "COMMIT", NULL, err);
+    if (c->state == DJ__CONN_READY)
+        dj_exec(c, "ROLLBACK", NULL, NULL);
+    return rc;
+}

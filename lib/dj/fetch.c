@@ -4,7 +4,7 @@
  * dates and times decoded exactly by the typed getters, blobs as they are
  * stored. The statement is closed on the server when the result finishes.
  */
-#include "client/conn.h"
+#include "client/client.h"
 #include "dj/sqlbuf.h"
 
 typedef struct fetch_job {
@@ -44,7 +44,7 @@ int dj_fetch(dj_conn *c, const char *db, const char *table, const char *const *a
         if (!attrs[k] || !attrs[k][0])
             return dj__err(err, DJ_EINVAL, "dj_fetch: attribute name %u is empty", k + 1);
     dj__builder b;
-    dj__builder_init(&b, c->alloc);
+    dj__builder_init(&b, dj__conn_alloc(c));
     dj__sqlbuf_text(&b, "SELECT ");
     if (nattrs)
         dj__sqlbuf_ident_list(&b, attrs, nattrs);

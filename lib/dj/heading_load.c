@@ -7,7 +7,7 @@
  * query runs under DataJoint's reconnect rule and can be repeated from the
  * start.
  */
-#include "client/conn.h"
+#include "client/client.h"
 #include "dj/heading.h"
 #include "dj/sqlbuf.h"
 #include "wire/buf.h"
@@ -62,7 +62,7 @@ static int query_rows(dj_conn *conn, const dj_heading *h, const char *template, 
                       void *ud, size_t *rows, dj_error *err)
 {
     dj__builder q;
-    dj__builder_init(&q, conn->alloc);
+    dj__builder_init(&q, dj__conn_alloc(conn));
     int rc = build_query(conn, h, template, &q, err);
     row_query rq = {.sql = (const char *)q.data, .ud = ud, .fn = fn};
     if (rc == 0)
@@ -274,7 +274,7 @@ int dj__heading_load(dj_conn *conn, const char *schema, const char *table, dj_he
                      dj_error *err)
 {
     *out = NULL;
-    dj_heading *h = dj__heading_new(conn->alloc, schema, table);
+    dj_heading *h = dj__heading_new(dj__conn_alloc(conn), schema, table);
     if (!h)
         return oom(err);
     size_t rows = 0;

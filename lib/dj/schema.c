@@ -3,7 +3,7 @@
  * listings and size. The SQL is DataJoint's, with names quoted and literals
  * escaped, and every statement runs under DataJoint's reconnect rule.
  */
-#include "client/conn.h"
+#include "client/client.h"
 #include "dj/lists.h"
 #include "dj/naming.h"
 #include "dj/sql.h"
@@ -62,7 +62,8 @@ static int exists_by_name(dj_conn *conn, const char *name, dj_error *err)
     char value[DJ_NAME_MAX];
     /* On Galera a schema just created through another node may not be
      * applied here yet: wait for it (read-your-writes) unless turned off. */
-    unsigned flags = DJ_EXEC_IDEMPOTENT | (conn->cfg.causal_schema_checks ? DJ_EXEC_CAUSAL : 0);
+    unsigned flags = DJ_EXEC_IDEMPOTENT |
+                     (dj__conn_config(conn)->causal_schema_checks ? DJ_EXEC_CAUSAL : 0);
     return dj_query_value_flags(conn, q.text, flags, value, sizeof value, NULL, err);
 }
 
@@ -143,12 +144,12 @@ int dj_schema_open(dj_schema **out, const char *name, const dj_schema_options *o
         created = rc;
     }
 
-    dj_schema *s = dj__malloc(conn->alloc, sizeof *s);
+    dj_schema *s = dj__malloc(dj__conn_alloc(conn), sizeof *s);
     if (!s)
         return dj__err(err, DJ_ENOMEM, "out of memory allocating a schema handle");
     memset(s, 0, sizeof *s);
     s->conn = conn;
-    s->alloc = conn->alloc;
+    s->alloc = dj__conn_alloc(conn);
     dj__strlcpy(s->name, name, sizeof s->name);
     s->created = created;
     s->create_tables = opts->create_tables;
@@ -187,7 +188,7 @@ int dj_schema_drop(dj_schema *s, int force, dj_confirm_fn confirm, void *ud, dj_
         dj__log(s->conn, DJ_LOG_INFO, "Schema named `%s` does not exist. Doing nothing.", s->name);
         return 0;
     }
-    if (s->conn->cfg.safemode && !force) {
+    if (dj__conn_config(s->conn)->safemode && !force) {
         char prompt[DJ_NAME_MAX + 64];
         dj__snprintf(prompt, sizeof prompt, "Proceed to delete entire schema `%s`?", s->name);
         if (!confirm)
@@ -258,7 +259,7 @@ int dj_list_schemas(dj_conn *conn, dj_strlist *out, dj_error *err)
     int rc = resolve_conn(&conn, err);
     if (rc)
         return rc;
-    out->allocator = conn->alloc;
+    out->allocator = dj__conn_alloc(conn);
     listing l = {.sql = "SELECT schema_name FROM information_schema.schemata "
                         "WHERE schema_name <> 'information_schema' ORDER BY BINARY schema_name",
                  .strings = out};
