@@ -1,13 +1,14 @@
 /*
  * client.h - what the DataJoint layer (lib/dj) may use of the client besides
  * the public API: statements run under the retry rule, rows handed to a
- * callback, a statement's own transaction, and a few read-only facts about
+ * callback, a group's own transaction, and a few read-only facts about
  * the connection. The connection's fields stay private to lib/client
  * (conn.h); scripts/check-layers holds lib/dj to this header.
  */
 #ifndef DJ_CLIENT_CLIENT_H
 #define DJ_CLIENT_CLIENT_H
 
+#include "client/retry.h"
 #include "core/internal.h"
 
 /* ---- the connection, read-only (view.c) ---- */
@@ -33,12 +34,20 @@ void dj__result_adopt_stmt(dj_result *r, dj_stmt *stmt);
 /* Sends a notice to the connection's log callback, if any. */
 void dj__log(const dj_conn *c, dj_log_level level, const char *fmt, ...) DJ__PRINTF(3, 4);
 
-/* ---- the retry rule and transactions (transaction.c) ---- */
+/* ---- requests (failover.c) and transactions (transaction.c) ---- */
 
-typedef int (*dj__retry_fn)(dj_conn *c, void *ud, dj_error *err);
-/* Runs fn under DataJoint's reconnect rule (see dj_exec_retry); fn must be
- * safe to run again from the start (it is treated as idempotent). */
-int dj__with_retry(dj_conn *c, dj__retry_fn fn, void *ud, dj_error *err);
+/* A unit of work run under the failover rules: run does it once, from the
+ * start; kind says what a failure during it means (retry.h). A caller's
+ * own struct starts with its dj__request, so run reaches the caller's
+ * fields through a cast of req, with no untyped pointer on the way. */
+typedef struct dj__request dj__request;
+struct dj__request {
+    int (*run)(dj_conn *c, dj__request *req, dj_error *err);
+    uint8_t kind;   /* dj__stmt_kind */
+    uint8_t causal; /* DJ_EXEC_CAUSAL: wait for the cluster's earlier writes */
+};
+/* Runs req under the reconnect, failover and retry rules (failover.c). */
+int dj__request_run(dj_conn *c, dj__request *req, dj_error *err);
 /* A group of statements that must apply together (an insert of several
  * batches): starts a transaction of its own unless the caller has one open,
  * and sets *own when it did. Such a transaction is not the caller's: a

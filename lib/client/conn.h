@@ -97,7 +97,7 @@ struct dj_conn {
     size_t server_max_packet;  /* @@max_allowed_packet, 0 if unknown */
     uint64_t generation;       /* counts sessions: prepared statements of older ones are gone */
 
-    /* failover (failover.c) */
+    /* failover (hosts.c, galera.c, failover.c) */
     unsigned host_index;       /* entry of cfg.host in use, or last good: searches start here */
     unsigned host_count;       /* entries in cfg.host */
     int is_galera;             /* wsrep_on=ON on the current server */
@@ -175,27 +175,36 @@ int dj__stmt_read_response(dj_conn *c, dj_result **out, dj_error *err);
 /* Sends COM_STMT_CLOSE for id when the connection is idle (no answer comes). */
 void dj__stmt_close_id(dj_conn *c, uint32_t id);
 
-/* ---- failover.c ---- */
+/* ---- exec.c ---- */
 /* Internal dj_exec_flags flag: the statement is COMMIT, so a connection lost
  * during it leaves the transaction's outcome unknown rather than lost. */
 #define DJ__EXEC_COMMIT (1u << 16)
+/* dj_exec_flags that also accepts internal flags (DJ__EXEC_COMMIT). */
+int dj__exec_flags(dj_conn *c, const char *sql, unsigned flags, dj_result_info *info,
+                   dj_error *err);
+
+/* ---- hosts.c ---- */
+/* Connects to the host list: sticky start, backoff between passes, deadline. */
+int dj__hosts_connect(dj_conn *c, dj_error *err);
+/* Whether a connect failure lets the next host of the list help. */
+int dj__failover_next_host_error(int rc, const dj_error *err);
+/* Runs after a deadlock or certification conflict, and the first wait
+ * before them (doubling each time). */
+#define DJ__DEADLOCK_RETRIES 3
+#define DJ__DEADLOCK_BACKOFF_MS 50u
+/* Sleeps between half and all of ms, so clients that failed together do
+ * not come back together. */
+void dj__backoff_sleep(dj_conn *c, unsigned ms);
+
+/* ---- galera.c ---- */
 /* Values read by the session setup's readiness probe ("" when absent). */
 typedef struct dj__galera_probe {
     char wsrep_on[8];
     char wsrep_ready[8];
     char state[32];
 } dj__galera_probe;
-/* Connects to the host list: sticky start, backoff between passes, deadline. */
-int dj__hosts_connect(dj_conn *c, dj_error *err);
-/* Whether a connect failure lets the next host of the list help. */
-int dj__failover_next_host_error(int rc, const dj_error *err);
 /* Records whether the server is Galera and refuses a node that is not ready
  * (connection dropped, DJ_ECONNECT); applies cfg.wsrep_sync_wait. */
 int dj__galera_accept(dj_conn *c, const dj__galera_probe *p, dj_error *err);
-/* Runs fn under the failover rules (see dj_exec_flags) with DJ_EXEC_* flags. */
-int dj__failover_run(dj_conn *c, unsigned flags, dj__retry_fn fn, void *ud, dj_error *err);
-/* dj_exec_flags that also accepts internal flags (DJ__EXEC_COMMIT). */
-int dj__exec_flags(dj_conn *c, const char *sql, unsigned flags, dj_result_info *info,
-                   dj_error *err);
 
 #endif

@@ -23,6 +23,7 @@
 #define DJ__BATCH_SLACK 1024u
 
 typedef struct insert_job {
+    dj__request req; /* first: run_insert gets the job through it */
     const char *db, *table;
     const char *const *names;
     unsigned nnames;
@@ -272,9 +273,9 @@ static int uses_long_values(const insert_job *j)
     return 0;
 }
 
-static int run_insert(dj_conn *c, void *ud, dj_error *err)
+static int run_insert(dj_conn *c, dj__request *req, dj_error *err)
 {
-    insert_job *j = ud;
+    insert_job *j = (insert_job *)req;
     j->affected = 0;
     dj_insert_method m = j->opts.method;
     if (m == DJ_INSERT_AUTO)
@@ -317,7 +318,8 @@ int dj_insert(dj_conn *c, const char *db, const char *table, const char *const *
     for (unsigned k = 0; k < nnames; k++)
         if (!names[k] || !names[k][0])
             return dj__err(err, DJ_EINVAL, "dj_insert: attribute name %u is empty", k + 1);
-    insert_job j = {.db = db, .table = table, .names = names, .nnames = nnames, .rows = rows,
+    insert_job j = {.req = {.run = run_insert, .kind = DJ__STMT_INSERT},
+                    .db = db, .table = table, .names = names, .nnames = nnames, .rows = rows,
                     .nrows = nrows};
     if (opts)
         j.opts = *opts;
@@ -339,7 +341,7 @@ int dj_insert(dj_conn *c, const char *db, const char *table, const char *const *
             return rc;
         j.pk = pk;
     }
-    int rc = dj__with_retry(c, run_insert, &j, err);
+    int rc = dj__request_run(c, &j.req, err);
     if (inserted)
         *inserted = j.affected;
     return rc;

@@ -222,6 +222,7 @@ int dj_schema_drop(dj_schema *s, int force, dj_confirm_fn confirm, void *ud, dj_
 
 /* Reads the first column of every row into a list (one retryable attempt). */
 typedef struct listing {
+    dj__request req; /* first: run_listing gets the listing through it */
     const char *sql;
     dj_strlist *strings;
     dj_table_list *tables;
@@ -236,9 +237,9 @@ static int listing_row(void *ud, const dj_value *v, dj_error *err)
                       : dj__table_list_add(l->tables, v[0].ptr, v[0].len, err);
 }
 
-static int run_listing(dj_conn *c, void *ud, dj_error *err)
+static int run_listing(dj_conn *c, dj__request *req, dj_error *err)
 {
-    listing *l = ud;
+    listing *l = (listing *)req;
     if (l->strings)
         dj_strlist_free(l->strings);
     if (l->tables)
@@ -260,10 +261,11 @@ int dj_list_schemas(dj_conn *conn, dj_strlist *out, dj_error *err)
     if (rc)
         return rc;
     out->allocator = dj__conn_alloc(conn);
-    listing l = {.sql = "SELECT schema_name FROM information_schema.schemata "
+    listing l = {.req = {.run = run_listing, .kind = DJ__STMT_READ},
+                 .sql = "SELECT schema_name FROM information_schema.schemata "
                         "WHERE schema_name <> 'information_schema' ORDER BY BINARY schema_name",
                  .strings = out};
-    return dj__with_retry(conn, run_listing, &l, err);
+    return dj__request_run(conn, &l.req, err);
 }
 
 int dj_schema_list_tables(dj_schema *s, dj_table_list *out, dj_error *err)
@@ -280,8 +282,9 @@ int dj_schema_list_tables(dj_schema *s, dj_table_list *out, dj_error *err)
     int rc = dj__sql_check(&q, err);
     if (rc)
         return rc;
-    listing l = {.sql = q.text, .tables = out};
-    return dj__with_retry(s->conn, run_listing, &l, err);
+    listing l = {.req = {.run = run_listing, .kind = DJ__STMT_READ},
+                 .sql = q.text, .tables = out};
+    return dj__request_run(s->conn, &l.req, err);
 }
 
 int dj_schema_size_on_disk(dj_schema *s, uint64_t *bytes, dj_error *err)

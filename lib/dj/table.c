@@ -84,6 +84,7 @@ static int candidate_names(const char *class_name, candidates *c, dj_error *err)
 }
 
 typedef struct find_query {
+    dj__request req; /* first: run_find gets the query through it */
     const char *sql;
     size_t len;
     candidates *c;
@@ -102,9 +103,9 @@ static int find_row(void *ud, const dj_value *v, dj_error *err)
     return 0;
 }
 
-static int run_find(dj_conn *conn, void *ud, dj_error *err)
+static int run_find(dj_conn *conn, dj__request *req, dj_error *err)
 {
-    find_query *f = ud;
+    find_query *f = (find_query *)req;
     f->best = f->c->count;
     int rc = dj__query_rows(conn, f->sql, f->len, find_row, f, err);
     if (rc)
@@ -136,8 +137,9 @@ static int find_class(dj_conn *conn, const char *schema, const char *class_name,
     rc = dj__sql_check(&q, err);
     if (rc)
         return rc;
-    find_query f = {.sql = q.text, .len = q.len, .c = c};
-    rc = dj__with_retry(conn, run_find, &f, err);
+    find_query f = {.req = {.run = run_find, .kind = DJ__STMT_READ},
+                    .sql = q.text, .len = q.len, .c = c};
+    rc = dj__request_run(conn, &f.req, err);
     return rc < 0 ? rc : c->best[0] != '\0';
 }
 
