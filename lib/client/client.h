@@ -20,6 +20,14 @@ const dj_config *dj__conn_config(const dj_conn *c);
 /* The server's @@max_allowed_packet, 0 when unknown. */
 size_t dj__conn_server_max_packet(const dj_conn *c);
 
+/* ---- borrowing (hold.c) ---- */
+
+/* A handle that uses the connection (a schema) holds it while open: a
+ * dj_close meanwhile (also by dj_conn_default's reset) only marks it, and the
+ * last release closes it. */
+void dj__conn_hold(dj_conn *c);
+void dj__conn_release(dj_conn *c);
+
 /* ---- statements (query.c, stmt.c, log.c) ---- */
 
 /* Called for each row of dj__query_rows; non-zero stops the rows. */

@@ -97,6 +97,10 @@ struct dj_conn {
     size_t server_max_packet;  /* @@max_allowed_packet, 0 if unknown */
     uint64_t generation;       /* counts sessions: prepared statements of older ones are gone */
 
+    /* borrowers (hold.c): schemas that use the connection keep it open */
+    unsigned holds;
+    int close_pending;         /* dj_close came while held: the last release closes */
+
     /* failover (hosts.c, galera.c, failover.c) */
     unsigned host_index;       /* entry of cfg.host in use, or last good: searches start here */
     unsigned host_count;       /* entries in cfg.host */

@@ -149,6 +149,7 @@ int dj_schema_open(dj_schema **out, const char *name, const dj_schema_options *o
         return dj__err(err, DJ_ENOMEM, "out of memory allocating a schema handle");
     memset(s, 0, sizeof *s);
     s->conn = conn;
+    dj__conn_hold(conn);
     s->alloc = dj__conn_alloc(conn);
     dj__strlcpy(s->name, name, sizeof s->name);
     s->created = created;
@@ -160,8 +161,11 @@ int dj_schema_open(dj_schema **out, const char *name, const dj_schema_options *o
 
 void dj_schema_close(dj_schema *s)
 {
-    if (s)
-        dj__free(s->alloc, s);
+    if (!s)
+        return;
+    dj_conn *conn = s->conn;
+    dj__free(s->alloc, s);
+    dj__conn_release(conn);
 }
 
 const char *dj_schema_name(const dj_schema *s) { return s ? s->name : ""; }
