@@ -16,6 +16,11 @@
  *    from and stay valid as long as that object does, unless noted (row
  *    values are valid only until the next fetch on that result).
  *  - A connection is not thread-safe: use one connection per thread.
+ *  - Handles: a dj_conn copies its configuration and owns its one open
+ *    dj_result; a dj_stmt borrows its connection (close the statement first);
+ *    a dj_schema borrows its connection and holds it, so dj_close or a reset
+ *    of the default connection waits for dj_schema_close; a dj_table copies
+ *    what it needs and owns its dj_heading. docs/api.md has the full table.
  */
 #ifndef DATAJOINT_H
 #define DATAJOINT_H
@@ -265,7 +270,9 @@ typedef struct dj_conn dj_conn;
  * init statement). The configuration is copied; the caller may clear it.
  */
 DJ_API int dj_connect(dj_conn **out, const dj_config *cfg, dj_error *err);
-/* Sends COM_QUIT (best effort), closes the socket, wipes and frees. NULL is fine. */
+/* Sends COM_QUIT (best effort), closes the socket, wipes and frees. NULL is
+ * fine. The caller gives up the handle; while an open schema still uses the
+ * connection, the close waits for that schema's dj_schema_close. */
 DJ_API void dj_close(dj_conn *conn);
 /* Drops the old session (if any) and connects again with the same settings. */
 DJ_API int dj_reconnect(dj_conn *conn, dj_error *err);
@@ -515,7 +522,10 @@ DJ_API void dj_schema_options_init(dj_schema_options *opts);
  */
 DJ_API int dj_schema_open(dj_schema **out, const char *name, const dj_schema_options *opts,
                           dj_error *err);
-/* Frees the handle (the schema stays on the server). NULL is fine. */
+/* Frees the handle (the schema stays on the server). NULL is fine. A schema
+ * borrows its connection (opts->connection, else the default connection)
+ * and holds it while open: a dj_close of that connection in the meantime,
+ * or dj_conn_default's reset, is carried out by the last dj_schema_close. */
 DJ_API void dj_schema_close(dj_schema *schema);
 DJ_API const char *dj_schema_name(const dj_schema *schema);
 /* 1 when dj_schema_open created the database, 0 when it already existed. */

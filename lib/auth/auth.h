@@ -5,7 +5,8 @@
  * plugin the challenge from the greeting or an AuthSwitchRequest, sends what
  * the plugin wrote into ctx->out, and passes every AuthMoreData payload (the
  * leading 0x01 already removed) to the plugin's `more` step. A plugin is one
- * file plus one row in the table in auth/plugins.c.
+ * file exporting one dj__auth_plugin, plus one row in the table in
+ * auth/plugins.c.
  */
 #ifndef DJ_AUTH_H
 #define DJ_AUTH_H
@@ -92,17 +93,6 @@ int dj__auth_parsec_response(const char *pw, size_t pw_len, const uint8_t *ext_s
 
 /* Whether the plugin can answer this challenge (scramble or nonce of the right size). */
 int dj__auth_challenge_fits(const dj__auth_plugin *p, size_t len);
-
-/* The plugin steps, one file each; plugins.c lists them by name. */
-int dj__auth_native_start(dj__auth_ctx *ctx, dj_error *err);
-int dj__auth_csha2_start(dj__auth_ctx *ctx, dj_error *err);
-int dj__auth_csha2_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err);
-int dj__auth_sha256_start(dj__auth_ctx *ctx, dj_error *err);
-int dj__auth_sha256_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err);
-int dj__auth_ed25519_start(dj__auth_ctx *ctx, dj_error *err);
-int dj__auth_clear_start(dj__auth_ctx *ctx, dj_error *err);
-int dj__auth_parsec_start(dj__auth_ctx *ctx, dj_error *err);
-int dj__auth_parsec_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err);
 
 /* Shared by the plugins: fails with DJ_EPROTO unless the challenge holds a 20-byte scramble. */
 int dj__auth_need_scramble(const dj__auth_ctx *ctx, const char *plugin, dj_error *err);

@@ -19,7 +19,7 @@ int dj__auth_put_cleartext(dj__auth_ctx *ctx, dj_error *err)
     return DJ__AUTH_SEND;
 }
 
-int dj__auth_clear_start(dj__auth_ctx *ctx, dj_error *err)
+static int clear_start(dj__auth_ctx *ctx, dj_error *err)
 {
     if (!ctx->allow_cleartext || !(ctx->tls || ctx->unix_socket))
         return dj__err(err, DJ_EAUTH,
@@ -27,3 +27,5 @@ int dj__auth_clear_start(dj__auth_ctx *ctx, dj_error *err)
                        "refused (needs TLS or a Unix socket and allow_cleartext)");
     return dj__auth_put_cleartext(ctx, err);
 }
+
+const dj__auth_plugin dj__auth_clear = {"mysql_clear_password", 0, clear_start, NULL};

@@ -101,7 +101,7 @@ int dj__auth_ed25519_sign(const char *pw, size_t pw_len, const uint8_t nonce[32]
 
 #endif
 
-int dj__auth_ed25519_start(dj__auth_ctx *ctx, dj_error *err)
+static int ed25519_start(dj__auth_ctx *ctx, dj_error *err)
 {
     if (ctx->challenge_len != 32)
         return dj__err(err, DJ_EPROTO,
@@ -116,3 +116,5 @@ int dj__auth_ed25519_start(dj__auth_ctx *ctx, dj_error *err)
     ctx->out_len = 64;
     return DJ__AUTH_SEND;
 }
+
+const dj__auth_plugin dj__auth_ed25519 = {"client_ed25519", 32, ed25519_start, NULL};

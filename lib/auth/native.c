@@ -24,7 +24,7 @@ void dj__auth_native_token(const char *pw, size_t pw_len, const uint8_t scramble
     dj__wipe(mask, sizeof mask);
 }
 
-int dj__auth_native_start(dj__auth_ctx *ctx, dj_error *err)
+static int native_start(dj__auth_ctx *ctx, dj_error *err)
 {
     int rc = dj__auth_need_scramble(ctx, "mysql_native_password", err);
     if (rc < 0)
@@ -36,3 +36,5 @@ int dj__auth_native_start(dj__auth_ctx *ctx, dj_error *err)
     }
     return DJ__AUTH_SEND;
 }
+
+const dj__auth_plugin dj__auth_native = {"mysql_native_password", 0, native_start, NULL};

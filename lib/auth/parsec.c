@@ -77,7 +77,7 @@ int dj__auth_parsec_response(const char *pw, size_t pw_len, const uint8_t *ext_s
     return rc;
 }
 
-int dj__auth_parsec_start(dj__auth_ctx *ctx, dj_error *err)
+static int parsec_start(dj__auth_ctx *ctx, dj_error *err)
 {
     if (ctx->challenge_len != PARSEC_NONCE)
         return dj__err(err, DJ_EPROTO, "parsec: the server's nonce is %zu bytes, expected 32",
@@ -88,7 +88,7 @@ int dj__auth_parsec_start(dj__auth_ctx *ctx, dj_error *err)
     return DJ__AUTH_SEND;
 }
 
-int dj__auth_parsec_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err)
+static int parsec_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err)
 {
     if (ctx->step != STEP_SALT_REQUESTED)
         return dj__err(err, DJ_EPROTO, "parsec: unexpected auth data after the signature");
@@ -106,5 +106,7 @@ int dj__auth_parsec_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_
     ctx->step = STEP_DONE;
     return DJ__AUTH_SEND;
 }
+
+const dj__auth_plugin dj__auth_parsec = {"parsec", 32, parsec_start, parsec_more};
 
 #endif

@@ -1,22 +1,37 @@
 /*
  * plugins.c - the table of built-in authentication plugins. A plugin whose
  * library was not compiled in has no row, so the auth loop reports it as
- * unknown instead of failing halfway through the exchange.
+ * unknown instead of failing halfway through the exchange. Adding a plugin
+ * is one file that exports its dj__auth_plugin, one row here, and its line
+ * in Makefile.am.
  */
 #include "auth/auth.h"
 
-static const dj__auth_plugin builtin_plugins[] = {
-    {"mysql_native_password", 0, dj__auth_native_start, NULL},
-    {"caching_sha2_password", 0, dj__auth_csha2_start, dj__auth_csha2_more},
-    {"sha256_password", 0, dj__auth_sha256_start, dj__auth_sha256_more},
 #ifdef HAVE_LIBSODIUM
-    {"client_ed25519", 32, dj__auth_ed25519_start, NULL},
+#define WITH_SODIUM(x) x
+#else
+#define WITH_SODIUM(x)
 #endif
 #if defined(HAVE_LIBSODIUM) && defined(HAVE_OPENSSL)
-    {"parsec", 32, dj__auth_parsec_start, dj__auth_parsec_more},
+#define WITH_SODIUM_AND_OPENSSL(x) x
+#else
+#define WITH_SODIUM_AND_OPENSSL(x)
 #endif
-    {"mysql_clear_password", 0, dj__auth_clear_start, NULL},
-};
+
+/* One row per plugin: the descriptor its file exports, in the order the
+ * names are looked up. */
+#define PLUGINS(X)                               \
+    X(dj__auth_native)                           \
+    X(dj__auth_csha2)                            \
+    X(dj__auth_sha256)                           \
+    WITH_SODIUM(X(dj__auth_ed25519))             \
+    WITH_SODIUM_AND_OPENSSL(X(dj__auth_parsec))  \
+    X(dj__auth_clear)
+
+#define DECLARE_PLUGIN(d) extern const dj__auth_plugin d;
+#define PLUGIN_ROW(d) &d,
+PLUGINS(DECLARE_PLUGIN)
+static const dj__auth_plugin *const builtin_plugins[] = {PLUGINS(PLUGIN_ROW)};
 
 int dj__auth_challenge_fits(const dj__auth_plugin *p, size_t len)
 {
@@ -28,7 +43,7 @@ const dj__auth_plugin *dj__auth_find(const char *name, size_t len)
     if (!name)
         return NULL;
     for (size_t i = 0; i < DJ__ARRAY_LEN(builtin_plugins); i++) {
-        const dj__auth_plugin *p = &builtin_plugins[i];
+        const dj__auth_plugin *p = builtin_plugins[i];
         if (strlen(p->name) == len && memcmp(p->name, name, len) == 0)
             return p;
     }

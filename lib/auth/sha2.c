@@ -1,5 +1,6 @@
 /*
- * sha2.c - caching_sha2_password and sha256_password.
+ * sha2.c - what caching_sha2_password (caching_sha2.c) and sha256_password
+ * (sha256.c) share: getting the password itself to the server.
  *
  * caching_sha2 first tries a scramble the server can check against its cache:
  *   token = SHA256(pw) XOR SHA256(SHA256(SHA256(pw)) || scramble)
@@ -10,8 +11,7 @@
  * only when the user allowed it (get_server_public_key); a pinned key file
  * is used instead when configured.
  */
-#include "auth/auth.h"
-#include "crypto/sha.h"
+#include "auth/sha2.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,34 +19,6 @@
 
 #define PINNED_KEY_MAX (16 * 1024)
 
-#define CSHA2_FAST_AUTH_OK 0x03
-#define CSHA2_FULL_AUTH 0x04
-#define CSHA2_KEY_REQUEST 0x02
-#define SHA256_KEY_REQUEST 0x01
-
-enum sha2_step {
-    STEP_SCRAMBLE_SENT = 0, /* caching_sha2: waiting for 03 or 04 */
-    STEP_KEY_REQUESTED,     /* the next data is the server's PEM public key */
-    STEP_DONE               /* the password went out; only OK or ERR may follow */
-};
-
-void dj__auth_csha2_token(const char *pw, size_t pw_len, const uint8_t scramble[20],
-                          uint8_t out[32])
-{
-    uint8_t stage1[DJ__SHA256_LEN], stage2[DJ__SHA256_LEN], mask[DJ__SHA256_LEN];
-    dj__sha256_ctx c;
-    dj__sha256(pw, pw_len, stage1);
-    dj__sha256(stage1, sizeof stage1, stage2);
-    dj__sha256_init(&c);
-    dj__sha256_update(&c, stage2, sizeof stage2);
-    dj__sha256_update(&c, scramble, 20);
-    dj__sha256_final(&c, mask);
-    for (size_t i = 0; i < DJ__SHA256_LEN; i++)
-        out[i] = stage1[i] ^ mask[i];
-    dj__wipe(stage1, sizeof stage1);
-    dj__wipe(stage2, sizeof stage2);
-    dj__wipe(mask, sizeof mask);
-}
 
 void dj__auth_xor_password(const char *pw, size_t pw_len, const uint8_t scramble[20],
                            uint8_t *out)
@@ -56,7 +28,7 @@ void dj__auth_xor_password(const char *pw, size_t pw_len, const uint8_t scramble
     out[pw_len] = scramble[pw_len % 20];
 }
 
-static int send_encrypted(dj__auth_ctx *ctx, const char *pem, size_t pem_len, dj_error *err)
+int dj__auth_sha2_send_encrypted(dj__auth_ctx *ctx, const char *pem, size_t pem_len, dj_error *err)
 {
     uint8_t plain[DJ__AUTH_OUT_MAX];
     if (ctx->password_len >= sizeof plain)
@@ -115,7 +87,7 @@ static int send_with_pinned_key(dj__auth_ctx *ctx, dj_error *err)
     size_t len = 0;
     int rc = read_pinned_key(ctx, pem, &len, err);
     if (rc == 0) {
-        rc = send_encrypted(ctx, pem, len, err);
+        rc = dj__auth_sha2_send_encrypted(ctx, pem, len, err);
         if (rc < 0)
             dj__err_prefix(err, "server_public_key file %s", ctx->server_public_key_path);
     }
@@ -123,11 +95,7 @@ static int send_with_pinned_key(dj__auth_ctx *ctx, dj_error *err)
     return rc;
 }
 
-/* Gets the password itself to the server by whichever way the transport and
- * the user's options allow. caching_sha2 takes it in clear over TLS or a Unix
- * socket; MySQL's sha256_password accepts the clear form only over TLS, so on
- * a Unix socket without TLS it needs the RSA exchange like plain TCP. */
-static int send_password(dj__auth_ctx *ctx, uint8_t key_request, const char *plugin,
+int dj__auth_sha2_send_password(dj__auth_ctx *ctx, uint8_t key_request, const char *plugin,
                          int clear_on_unix, dj_error *err)
 {
     if (ctx->tls || (clear_on_unix && ctx->unix_socket)) {
@@ -152,65 +120,11 @@ static int send_password(dj__auth_ctx *ctx, uint8_t key_request, const char *plu
                    plugin, ctx->unix_socket ? "a Unix socket without TLS" : "plain TCP");
 }
 
-static int unexpected_data(const char *plugin, const uint8_t *data, size_t len, dj_error *err)
+int dj__auth_sha2_unexpected(const char *plugin, const uint8_t *data, size_t len, dj_error *err)
 {
     if (len == 0)
         return dj__err(err, DJ_EPROTO, "%s: the server sent empty auth data", plugin);
     return dj__err(err, DJ_EPROTO,
                    "%s: unexpected auth data from the server (%zu bytes starting with 0x%02x)",
                    plugin, len, data[0]);
-}
-
-int dj__auth_csha2_start(dj__auth_ctx *ctx, dj_error *err)
-{
-    int rc = dj__auth_need_scramble(ctx, "caching_sha2_password", err);
-    if (rc < 0)
-        return rc;
-    ctx->step = STEP_SCRAMBLE_SENT;
-    ctx->out_len = 0;
-    if (ctx->password_len > 0) {
-        dj__auth_csha2_token(ctx->password, ctx->password_len, ctx->challenge, ctx->out);
-        ctx->out_len = DJ__SHA256_LEN;
-    }
-    return DJ__AUTH_SEND;
-}
-
-int dj__auth_csha2_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err)
-{
-    /* A literal, not an array: the linker keeps one copy of the name. */
-    const char *plugin = "caching_sha2_password";
-    if (ctx->step == STEP_KEY_REQUESTED)
-        return send_encrypted(ctx, (const char *)data, len, err);
-    if (ctx->step == STEP_SCRAMBLE_SENT && len == 1 && data[0] == CSHA2_FAST_AUTH_OK) {
-        ctx->step = STEP_DONE;
-        ctx->route = "fast";
-        ctx->out_len = 0;
-        return DJ__AUTH_WAIT;
-    }
-    if (ctx->step == STEP_SCRAMBLE_SENT && len == 1 && data[0] == CSHA2_FULL_AUTH)
-        return send_password(ctx, CSHA2_KEY_REQUEST, plugin, 1, err);
-    return unexpected_data(plugin, data, len, err);
-}
-
-int dj__auth_sha256_start(dj__auth_ctx *ctx, dj_error *err)
-{
-    int rc = dj__auth_need_scramble(ctx, "sha256_password", err);
-    if (rc < 0)
-        return rc;
-    if (ctx->password_len == 0) {
-        /* The server reads a lone NUL as "no password". */
-        ctx->route = "empty password";
-        ctx->out[0] = 0;
-        ctx->out_len = 1;
-        ctx->step = STEP_DONE;
-        return DJ__AUTH_SEND;
-    }
-    return send_password(ctx, SHA256_KEY_REQUEST, "sha256_password", 0, err);
-}
-
-int dj__auth_sha256_more(dj__auth_ctx *ctx, const uint8_t *data, size_t len, dj_error *err)
-{
-    if (ctx->step == STEP_KEY_REQUESTED)
-        return send_encrypted(ctx, (const char *)data, len, err);
-    return unexpected_data("sha256_password", data, len, err);
 }

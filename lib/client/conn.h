@@ -6,10 +6,13 @@
  * bytes into complete packets with wire/packet.c and writes framed packets.
  * connect.c runs the handshake and the auth loop, session.c the DataJoint
  * session settings, query.c the command phase and streamed results.
+ * What the layer above may use is in client.h; everything here is private
+ * to lib/client.
  */
 #ifndef DJ_CLIENT_CONN_H
 #define DJ_CLIENT_CONN_H
 
+#include "client/client.h"
 #include "core/internal.h"
 #include "net/tls.h"
 #include "wire/buf.h"
@@ -94,7 +97,11 @@ struct dj_conn {
     size_t server_max_packet;  /* @@max_allowed_packet, 0 if unknown */
     uint64_t generation;       /* counts sessions: prepared statements of older ones are gone */
 
-    /* failover (failover.c) */
+    /* borrowers (hold.c): schemas that use the connection keep it open */
+    unsigned holds;
+    int close_pending;         /* dj_close came while held: the last release closes */
+
+    /* failover (hosts.c, galera.c, failover.c) */
     unsigned host_index;       /* entry of cfg.host in use, or last good: searches start here */
     unsigned host_count;       /* entries in cfg.host */
     int is_galera;             /* wsrep_on=ON on the current server */
@@ -163,12 +170,6 @@ int dj__read_ok(dj_conn *c, dj_result_info *info, dj_error *err);
 int dj__check_ready(dj_conn *c, dj_error *err);
 /* Releases the result's buffers. */
 void dj__result_free(dj_result *r);
-/* Called for each row of dj__query_rows; non-zero stops the rows. */
-typedef int (*dj__row_fn)(void *ud, const dj_value *row, dj_error *err);
-/* Runs the query and calls fn for each row until fn fails; the result is
- * closed either way. 0, or the first error. */
-int dj__query_rows(dj_conn *c, const char *sql, size_t len, dj__row_fn fn, void *ud,
-                   dj_error *err);
 /* Parses an ERR packet into err; a disconnect notice drops the connection. */
 int dj__server_error(dj_conn *c, const dj__packet *pkt, dj_error *err);
 /* Reads the response to COM_STMT_EXECUTE: like a query's, with binary rows. */
@@ -177,39 +178,37 @@ int dj__stmt_read_response(dj_conn *c, dj_result **out, dj_error *err);
 /* ---- stmt.c ---- */
 /* Sends COM_STMT_CLOSE for id when the connection is idle (no answer comes). */
 void dj__stmt_close_id(dj_conn *c, uint32_t id);
-/* Makes the open result close the statement when it finishes, and frees the
- * handle (the statement is closed at once when the result already ended). */
-void dj__result_adopt_stmt(dj_result *r, dj_stmt *stmt);
 
-/* ---- transaction.c ---- */
-typedef int (*dj__retry_fn)(dj_conn *c, void *ud, dj_error *err);
-/* Runs fn under DataJoint's reconnect rule (see dj_exec_retry); fn must be
- * safe to run again from the start (it is treated as idempotent). */
-int dj__with_retry(dj_conn *c, dj__retry_fn fn, void *ud, dj_error *err);
-
-/* ---- failover.c ---- */
+/* ---- exec.c ---- */
 /* Internal dj_exec_flags flag: the statement is COMMIT, so a connection lost
  * during it leaves the transaction's outcome unknown rather than lost. */
 #define DJ__EXEC_COMMIT (1u << 16)
+/* dj_exec_flags that also accepts internal flags (DJ__EXEC_COMMIT). */
+int dj__exec_flags(dj_conn *c, const char *sql, unsigned flags, dj_result_info *info,
+                   dj_error *err);
+
+/* ---- hosts.c ---- */
+/* Connects to the host list: sticky start, backoff between passes, deadline. */
+int dj__hosts_connect(dj_conn *c, dj_error *err);
+/* Whether a connect failure lets the next host of the list help. */
+int dj__failover_next_host_error(int rc, const dj_error *err);
+/* Runs after a deadlock or certification conflict, and the first wait
+ * before them (doubling each time). */
+#define DJ__DEADLOCK_RETRIES 3
+#define DJ__DEADLOCK_BACKOFF_MS 50u
+/* Sleeps between half and all of ms, so clients that failed together do
+ * not come back together. */
+void dj__backoff_sleep(dj_conn *c, unsigned ms);
+
+/* ---- galera.c ---- */
 /* Values read by the session setup's readiness probe ("" when absent). */
 typedef struct dj__galera_probe {
     char wsrep_on[8];
     char wsrep_ready[8];
     char state[32];
 } dj__galera_probe;
-/* Connects to the host list: sticky start, backoff between passes, deadline. */
-int dj__hosts_connect(dj_conn *c, dj_error *err);
-/* Whether a connect failure lets the next host of the list help. */
-int dj__failover_next_host_error(int rc, const dj_error *err);
 /* Records whether the server is Galera and refuses a node that is not ready
  * (connection dropped, DJ_ECONNECT); applies cfg.wsrep_sync_wait. */
 int dj__galera_accept(dj_conn *c, const dj__galera_probe *p, dj_error *err);
-/* Runs fn under the failover rules (see dj_exec_flags) with DJ_EXEC_* flags. */
-int dj__failover_run(dj_conn *c, unsigned flags, dj__retry_fn fn, void *ud, dj_error *err);
-/* dj_exec_flags that also accepts internal flags (DJ__EXEC_COMMIT). */
-int dj__exec_flags(dj_conn *c, const char *sql, unsigned flags, dj_result_info *info,
-                   dj_error *err);
-/* Sends a notice to the connection's log callback, if any. */
-void dj__log(const dj_conn *c, dj_log_level level, const char *fmt, ...) DJ__PRINTF(3, 4);
 
 #endif

@@ -360,6 +360,10 @@ void dj_close(dj_conn *c)
 {
     if (!c)
         return;
+    if (c->holds) {
+        c->close_pending = 1; /* a schema still uses it: hold.c closes it later */
+        return;
+    }
     if (c->state == DJ__CONN_READY) {
         /* Best effort: a server that does not read it still sees the socket close. */
         c->cfg.write_timeout_ms = 1000;

@@ -2,9 +2,10 @@
  * session.c - the session DataJoint expects after login: its strict
  * sql_mode, autocommit, the configured charset and init statement, and the
  * server's max_allowed_packet as the default cap, the remembered time zone,
- * and the Galera readiness probe (failover.c decides). The statements are
- * pipelined (all sent, then all answers read), so the setup costs one round
- * trip however many there are.
+ * and the Galera readiness probe (galera.c decides); and dj_set_time_zone,
+ * which changes the session and the setting a reconnect applies again. The
+ * statements are pipelined (all sent, then all answers read), so the setup
+ * costs one round trip however many there are.
  */
 #include "client/conn.h"
 
@@ -138,4 +139,21 @@ int dj__session_setup(dj_conn *c, dj_error *err)
         return first_error;
     }
     return dj__galera_accept(c, &probe, err);
+}
+
+int dj_set_time_zone(dj_conn *c, const char *tz, dj_error *err)
+{
+    if (!c || !tz)
+        return dj__err(err, DJ_EINVAL, "dj_set_time_zone: conn and time_zone are required");
+    if (strlen(tz) >= sizeof c->cfg.time_zone || strpbrk(tz, "'\\`"))
+        return dj__err(err, DJ_EINVAL, "bad time zone \"%.64s\"", tz);
+    if (tz[0]) {
+        char sql[128];
+        dj__snprintf(sql, sizeof sql, "SET SESSION time_zone='%s'", tz);
+        int rc = dj_exec_flags(c, sql, DJ_EXEC_IDEMPOTENT, NULL, err);
+        if (rc)
+            return rc;
+    }
+    dj__strlcpy(c->cfg.time_zone, tz, sizeof c->cfg.time_zone);
+    return 0;
 }

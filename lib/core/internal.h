@@ -97,4 +97,11 @@ const char *dj__word_at(const char *words, size_t i);
 /* snprintf into a fixed buffer; returns -1 when truncated. */
 int dj__snprintf(char *dst, size_t size, const char *fmt, ...) DJ__PRINTF(3, 4);
 
+/* ---- host and port (core/hostport.c) ---- */
+
+/* Splits "host", "host:port", "[v6]", "[v6]:port" into host and port
+ * (default_port when none). 0 or DJ_EINVAL. */
+int dj__parse_host_port(const char *text, size_t len, char *host, size_t host_size,
+                        unsigned *port, unsigned default_port, dj_error *err);
+
 #endif

@@ -10,7 +10,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "dj/json.h"
-#include "net/socket.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -120,10 +119,9 @@ static const char *expected_json(unsigned kinds)
     return "a string";
 }
 
-/* The modes in the order of dj_tls_mode, then DataJoint's words for them,
- * which tls_words_modes maps. */
-static const char tls_words[] = "disabled\0preferred\0required\0verify_ca\0verify_identity\0"
-                                "true\0false\0none\0null\0";
+/* DataJoint's words for TLS modes besides their names (dj_tls_mode_name,
+ * kept by the client), and the modes they stand for. */
+static const char tls_words[] = "true\0false\0none\0null\0";
 static const uint8_t tls_words_modes[] = {DJ_TLS_REQUIRED, DJ_TLS_DISABLED, DJ_TLS_PREFERRED,
                                           DJ_TLS_PREFERRED};
 
@@ -423,12 +421,6 @@ void dj_config_init(dj_config *cfg)
     cfg->loglevel = DJ_LOG_INFO;
 }
 
-void dj_config_clear(dj_config *cfg)
-{
-    if (cfg)
-        dj__wipe(cfg, sizeof *cfg);
-}
-
 const char *const *dj_config_keys(void)
 {
     return key_names;
@@ -465,18 +457,17 @@ int dj_tls_mode_parse(const char *text, dj_tls_mode *mode)
 {
     if (!text || !mode)
         return DJ_EINVAL;
+    for (int m = DJ_TLS_DISABLED; m <= DJ_TLS_VERIFY_IDENTITY; m++) {
+        if (name_matches(text, dj_tls_mode_name((dj_tls_mode)m))) {
+            *mode = (dj_tls_mode)m;
+            return 0;
+        }
+    }
     int i = find_name(tls_words, text);
     if (i < 0)
         return DJ_EINVAL;
-    *mode = (dj_tls_mode)(i <= DJ_TLS_VERIFY_IDENTITY
-                              ? i
-                              : tls_words_modes[i - DJ_TLS_VERIFY_IDENTITY - 1]);
+    *mode = (dj_tls_mode)tls_words_modes[i];
     return 0;
-}
-
-const char *dj_tls_mode_name(dj_tls_mode mode)
-{
-    return (unsigned)mode <= DJ_TLS_VERIFY_IDENTITY ? dj__word_at(tls_words, mode) : "unknown";
 }
 
 /* ---- files ---- */

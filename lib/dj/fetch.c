@@ -4,10 +4,11 @@
  * dates and times decoded exactly by the typed getters, blobs as they are
  * stored. The statement is closed on the server when the result finishes.
  */
-#include "client/conn.h"
+#include "client/client.h"
 #include "dj/sqlbuf.h"
 
 typedef struct fetch_job {
+    dj__request req; /* first: run_fetch gets the job through it */
     const char *sql;
     size_t sql_len;
     const dj_param *params;
@@ -15,9 +16,9 @@ typedef struct fetch_job {
     dj_result *result;
 } fetch_job;
 
-static int run_fetch(dj_conn *c, void *ud, dj_error *err)
+static int run_fetch(dj_conn *c, dj__request *req, dj_error *err)
 {
-    fetch_job *j = ud;
+    fetch_job *j = (fetch_job *)req;
     dj_stmt *s;
     int rc = dj_stmt_prepare(c, j->sql, j->sql_len, &s, err);
     if (rc)
@@ -44,7 +45,7 @@ int dj_fetch(dj_conn *c, const char *db, const char *table, const char *const *a
         if (!attrs[k] || !attrs[k][0])
             return dj__err(err, DJ_EINVAL, "dj_fetch: attribute name %u is empty", k + 1);
     dj__builder b;
-    dj__builder_init(&b, c->alloc);
+    dj__builder_init(&b, dj__conn_alloc(c));
     dj__sqlbuf_text(&b, "SELECT ");
     if (nattrs)
         dj__sqlbuf_ident_list(&b, attrs, nattrs);
@@ -57,10 +58,11 @@ int dj_fetch(dj_conn *c, const char *db, const char *table, const char *const *a
         dj__sqlbuf_text(&b, where_sql);
     }
     int rc = dj__sqlbuf_check(&b, err);
-    fetch_job j = {.sql = (const char *)b.data, .sql_len = b.len, .params = params,
+    fetch_job j = {.req = {.run = run_fetch, .kind = DJ__STMT_READ},
+                   .sql = (const char *)b.data, .sql_len = b.len, .params = params,
                    .nparams = nparams};
     if (rc == 0)
-        rc = dj__with_retry(c, run_fetch, &j, err);
+        rc = dj__request_run(c, &j.req, err);
     dj__builder_free(&b, 0);
     if (rc == 0)
         *out = j.result;

@@ -7,7 +7,7 @@
  * query runs under DataJoint's reconnect rule and can be repeated from the
  * start.
  */
-#include "client/conn.h"
+#include "client/client.h"
 #include "dj/heading.h"
 #include "dj/sqlbuf.h"
 #include "wire/buf.h"
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 typedef struct row_query {
+    dj__request req; /* first: run_rows gets the query through it */
     const char *sql;
     void *ud;
     dj__row_fn fn; /* with v == NULL first, to start over (a retry repeats the query) */
@@ -28,9 +29,9 @@ static int count_row(void *ud, const dj_value *v, dj_error *err)
     return q->fn(q->ud, v, err);
 }
 
-static int run_rows(dj_conn *c, void *ud, dj_error *err)
+static int run_rows(dj_conn *c, dj__request *req, dj_error *err)
 {
-    row_query *q = ud;
+    row_query *q = (row_query *)req;
     q->rows = 0;
     int rc = q->fn(q->ud, NULL, err);
     return rc ? rc : dj__query_rows(c, q->sql, strlen(q->sql), count_row, q, err);
@@ -62,11 +63,12 @@ static int query_rows(dj_conn *conn, const dj_heading *h, const char *template, 
                       void *ud, size_t *rows, dj_error *err)
 {
     dj__builder q;
-    dj__builder_init(&q, conn->alloc);
+    dj__builder_init(&q, dj__conn_alloc(conn));
     int rc = build_query(conn, h, template, &q, err);
-    row_query rq = {.sql = (const char *)q.data, .ud = ud, .fn = fn};
+    row_query rq = {.req = {.run = run_rows, .kind = DJ__STMT_READ},
+                    .sql = (const char *)q.data, .ud = ud, .fn = fn};
     if (rc == 0)
-        rc = dj__with_retry(conn, run_rows, &rq, err);
+        rc = dj__request_run(conn, &rq.req, err);
     if (rows)
         *rows = rq.rows;
     dj__builder_free(&q, 0);
@@ -274,7 +276,7 @@ int dj__heading_load(dj_conn *conn, const char *schema, const char *table, dj_he
                      dj_error *err)
 {
     *out = NULL;
-    dj_heading *h = dj__heading_new(conn->alloc, schema, table);
+    dj_heading *h = dj__heading_new(dj__conn_alloc(conn), schema, table);
     if (!h)
         return oom(err);
     size_t rows = 0;

@@ -11,7 +11,7 @@
  * More than one statement runs inside a transaction (unless the caller has
  * one open), so an insert is all or nothing as in DataJoint.
  */
-#include "client/conn.h"
+#include "client/client.h"
 #include "dj/sqlbuf.h"
 #include "wire/stmt.h"
 
@@ -23,6 +23,7 @@
 #define DJ__BATCH_SLACK 1024u
 
 typedef struct insert_job {
+    dj__request req; /* first: run_insert gets the job through it */
     const char *db, *table;
     const char *const *names;
     unsigned nnames;
@@ -156,8 +157,9 @@ static int put_row(dj__builder *b, const dj_conn *c, const insert_job *j, size_t
 static size_t batch_limit(const dj_conn *c, const insert_job *j)
 {
     size_t limit = j->opts.batch_bytes ? j->opts.batch_bytes : DJ__BATCH_MAX;
-    if (c->server_max_packet > 2 * DJ__BATCH_SLACK)
-        limit = DJ__MIN(limit, c->server_max_packet - DJ__BATCH_SLACK);
+    size_t server_max = dj__conn_server_max_packet(c);
+    if (server_max > 2 * DJ__BATCH_SLACK)
+        limit = DJ__MIN(limit, server_max - DJ__BATCH_SLACK);
     return limit;
 }
 
@@ -168,8 +170,9 @@ static int run(dj_conn *c, insert_job *j, const dj__builder *b, dj_error *err)
     int rc = dj_query(c, (const char *)b->data, b->len, &r, err);
     if (rc)
         return rc;
+    uint64_t affected = dj_result_info_get(r)->affected_rows;
     rc = dj_result_close(r, err);
-    j->affected += r->info.affected_rows;
+    j->affected += affected;
     return rc;
 }
 
@@ -179,7 +182,7 @@ static int build_batch(dj__builder *b, const dj_conn *c, const insert_job *j, si
 {
     size_t limit = batch_limit(c, j), first = *next;
     dj__builder tail;
-    dj__builder_init(&tail, c->alloc);
+    dj__builder_init(&tail, dj__conn_alloc(c));
     put_tail(&tail, j);
     int rc = dj__sqlbuf_check(&tail, err);
     size_t tail_len = tail.len;
@@ -204,58 +207,36 @@ static int build_batch(dj__builder *b, const dj_conn *c, const insert_job *j, si
     put_tail(b, j);
     rc = dj__sqlbuf_check(b, err);
     /* Only a lone row can overshoot; the server would drop the connection. */
-    if (rc == 0 && c->server_max_packet && b->len > c->server_max_packet)
+    size_t server_max = dj__conn_server_max_packet(c);
+    if (rc == 0 && server_max && b->len > server_max)
         return dj__err(err, DJ_ETOOBIG, "row %zu makes a %zu-byte statement, more than the "
                                         "server's max_allowed_packet (%zu); insert it with "
                                         "DJ_INSERT_PREPARED", first + 1, b->len,
-                       c->server_max_packet);
-    return rc;
-}
-
-/* Starts the insert's own transaction when it needs several statements and
- * the caller has none open. The flag stays clear: should the connection be
- * lost, the server rolled this one back and the retry rule may start over. */
-static int begin_own(dj_conn *c, int *own, dj_error *err)
-{
-    if (c->in_transaction)
-        return 0;
-    int rc = dj_exec(c, "START TRANSACTION", NULL, err);
-    *own = rc == 0;
-    return rc;
-}
-
-static int end_own(dj_conn *c, int own, int rc, dj_error *err)
-{
-    if (!own)
-        return rc;
-    if (rc == 0)
-        return dj_exec(c, "COMMIT", NULL, err);
-    if (c->state == DJ__CONN_READY)
-        dj_exec(c, "ROLLBACK", NULL, NULL);
+                       server_max);
     return rc;
 }
 
 static int insert_text(dj_conn *c, insert_job *j, dj_error *err)
 {
     dj__builder b;
-    dj__builder_init(&b, c->alloc);
+    dj__builder_init(&b, dj__conn_alloc(c));
     size_t next = 0;
     int own = 0, rc = 0;
     while (rc == 0 && next < j->nrows) {
         rc = build_batch(&b, c, j, &next, err);
         if (rc == 0 && next < j->nrows && !own)
-            rc = begin_own(c, &own, err);
+            rc = dj__group_begin(c, &own, err);
         if (rc == 0)
             rc = run(c, j, &b, err);
     }
     dj__builder_free(&b, 0);
-    return end_own(c, own, rc, err);
+    return dj__group_end(c, own, rc, err);
 }
 
 static int insert_prepared(dj_conn *c, insert_job *j, dj_error *err)
 {
     dj__builder b;
-    dj__builder_init(&b, c->alloc);
+    dj__builder_init(&b, dj__conn_alloc(c));
     put_head(&b, j);
     dj__put_u8(&b, '(');
     for (unsigned k = 0; k < j->nnames; k++)
@@ -271,7 +252,7 @@ static int insert_prepared(dj_conn *c, insert_job *j, dj_error *err)
         return rc;
     int own = 0;
     if (j->nrows > 1)
-        rc = begin_own(c, &own, err);
+        rc = dj__group_begin(c, &own, err);
     for (size_t i = 0; rc == 0 && i < j->nrows; i++) {
         dj_result_info info = {0};
         rc = dj_stmt_execute(s, &j->rows[i * j->nnames], j->nnames, NULL, &info, err);
@@ -279,7 +260,7 @@ static int insert_prepared(dj_conn *c, insert_job *j, dj_error *err)
         if (rc)
             dj__err_prefix(err, "row %zu", i + 1);
     }
-    rc = end_own(c, own, rc, err);
+    rc = dj__group_end(c, own, rc, err);
     dj_stmt_close(s);
     return rc;
 }
@@ -292,9 +273,9 @@ static int uses_long_values(const insert_job *j)
     return 0;
 }
 
-static int run_insert(dj_conn *c, void *ud, dj_error *err)
+static int run_insert(dj_conn *c, dj__request *req, dj_error *err)
 {
-    insert_job *j = ud;
+    insert_job *j = (insert_job *)req;
     j->affected = 0;
     dj_insert_method m = j->opts.method;
     if (m == DJ_INSERT_AUTO)
@@ -307,7 +288,7 @@ static int find_primary_key(dj_conn *c, const char *db, const char *table, char 
                             size_t outsize, dj_error *err)
 {
     dj__builder b;
-    dj__builder_init(&b, c->alloc);
+    dj__builder_init(&b, dj__conn_alloc(c));
     dj__sqlbuf_text(&b, "SELECT column_name FROM information_schema.columns WHERE "
                         "table_schema=");
     dj__sqlbuf_literal(&b, c, db, strlen(db));
@@ -337,7 +318,8 @@ int dj_insert(dj_conn *c, const char *db, const char *table, const char *const *
     for (unsigned k = 0; k < nnames; k++)
         if (!names[k] || !names[k][0])
             return dj__err(err, DJ_EINVAL, "dj_insert: attribute name %u is empty", k + 1);
-    insert_job j = {.db = db, .table = table, .names = names, .nnames = nnames, .rows = rows,
+    insert_job j = {.req = {.run = run_insert, .kind = DJ__STMT_INSERT},
+                    .db = db, .table = table, .names = names, .nnames = nnames, .rows = rows,
                     .nrows = nrows};
     if (opts)
         j.opts = *opts;
@@ -359,7 +341,7 @@ int dj_insert(dj_conn *c, const char *db, const char *table, const char *const *
             return rc;
         j.pk = pk;
     }
-    int rc = dj__with_retry(c, run_insert, &j, err);
+    int rc = dj__request_run(c, &j.req, err);
     if (inserted)
         *inserted = j.affected;
     return rc;

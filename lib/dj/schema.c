@@ -3,7 +3,7 @@
  * listings and size. The SQL is DataJoint's, with names quoted and literals
  * escaped, and every statement runs under DataJoint's reconnect rule.
  */
-#include "client/conn.h"
+#include "client/client.h"
 #include "dj/lists.h"
 #include "dj/naming.h"
 #include "dj/sql.h"
@@ -62,7 +62,8 @@ static int exists_by_name(dj_conn *conn, const char *name, dj_error *err)
     char value[DJ_NAME_MAX];
     /* On Galera a schema just created through another node may not be
      * applied here yet: wait for it (read-your-writes) unless turned off. */
-    unsigned flags = DJ_EXEC_IDEMPOTENT | (conn->cfg.causal_schema_checks ? DJ_EXEC_CAUSAL : 0);
+    unsigned flags = DJ_EXEC_IDEMPOTENT |
+                     (dj__conn_config(conn)->causal_schema_checks ? DJ_EXEC_CAUSAL : 0);
     return dj_query_value_flags(conn, q.text, flags, value, sizeof value, NULL, err);
 }
 
@@ -143,12 +144,13 @@ int dj_schema_open(dj_schema **out, const char *name, const dj_schema_options *o
         created = rc;
     }
 
-    dj_schema *s = dj__malloc(conn->alloc, sizeof *s);
+    dj_schema *s = dj__malloc(dj__conn_alloc(conn), sizeof *s);
     if (!s)
         return dj__err(err, DJ_ENOMEM, "out of memory allocating a schema handle");
     memset(s, 0, sizeof *s);
     s->conn = conn;
-    s->alloc = conn->alloc;
+    dj__conn_hold(conn);
+    s->alloc = dj__conn_alloc(conn);
     dj__strlcpy(s->name, name, sizeof s->name);
     s->created = created;
     s->create_tables = opts->create_tables;
@@ -159,8 +161,11 @@ int dj_schema_open(dj_schema **out, const char *name, const dj_schema_options *o
 
 void dj_schema_close(dj_schema *s)
 {
-    if (s)
-        dj__free(s->alloc, s);
+    if (!s)
+        return;
+    dj_conn *conn = s->conn;
+    dj__free(s->alloc, s);
+    dj__conn_release(conn);
 }
 
 const char *dj_schema_name(const dj_schema *s) { return s ? s->name : ""; }
@@ -187,7 +192,7 @@ int dj_schema_drop(dj_schema *s, int force, dj_confirm_fn confirm, void *ud, dj_
         dj__log(s->conn, DJ_LOG_INFO, "Schema named `%s` does not exist. Doing nothing.", s->name);
         return 0;
     }
-    if (s->conn->cfg.safemode && !force) {
+    if (dj__conn_config(s->conn)->safemode && !force) {
         char prompt[DJ_NAME_MAX + 64];
         dj__snprintf(prompt, sizeof prompt, "Proceed to delete entire schema `%s`?", s->name);
         if (!confirm)
@@ -221,6 +226,7 @@ int dj_schema_drop(dj_schema *s, int force, dj_confirm_fn confirm, void *ud, dj_
 
 /* Reads the first column of every row into a list (one retryable attempt). */
 typedef struct listing {
+    dj__request req; /* first: run_listing gets the listing through it */
     const char *sql;
     dj_strlist *strings;
     dj_table_list *tables;
@@ -235,9 +241,9 @@ static int listing_row(void *ud, const dj_value *v, dj_error *err)
                       : dj__table_list_add(l->tables, v[0].ptr, v[0].len, err);
 }
 
-static int run_listing(dj_conn *c, void *ud, dj_error *err)
+static int run_listing(dj_conn *c, dj__request *req, dj_error *err)
 {
-    listing *l = ud;
+    listing *l = (listing *)req;
     if (l->strings)
         dj_strlist_free(l->strings);
     if (l->tables)
@@ -258,11 +264,12 @@ int dj_list_schemas(dj_conn *conn, dj_strlist *out, dj_error *err)
     int rc = resolve_conn(&conn, err);
     if (rc)
         return rc;
-    out->allocator = conn->alloc;
-    listing l = {.sql = "SELECT schema_name FROM information_schema.schemata "
+    out->allocator = dj__conn_alloc(conn);
+    listing l = {.req = {.run = run_listing, .kind = DJ__STMT_READ},
+                 .sql = "SELECT schema_name FROM information_schema.schemata "
                         "WHERE schema_name <> 'information_schema' ORDER BY BINARY schema_name",
                  .strings = out};
-    return dj__with_retry(conn, run_listing, &l, err);
+    return dj__request_run(conn, &l.req, err);
 }
 
 int dj_schema_list_tables(dj_schema *s, dj_table_list *out, dj_error *err)
@@ -279,8 +286,9 @@ int dj_schema_list_tables(dj_schema *s, dj_table_list *out, dj_error *err)
     int rc = dj__sql_check(&q, err);
     if (rc)
         return rc;
-    listing l = {.sql = q.text, .tables = out};
-    return dj__with_retry(s->conn, run_listing, &l, err);
+    listing l = {.req = {.run = run_listing, .kind = DJ__STMT_READ},
+                 .sql = q.text, .tables = out};
+    return dj__request_run(s->conn, &l.req, err);
 }
 
 int dj_schema_size_on_disk(dj_schema *s, uint64_t *bytes, dj_error *err)

@@ -4,7 +4,7 @@
  * else CREATE TABLE when create_tables is on), resolving "-> Parent"
  * through the context and the schema, and the table handle.
  */
-#include "client/conn.h"
+#include "client/client.h"
 #include "dj/context.h"
 #include "dj/declare.h"
 #include "dj/naming.h"
@@ -84,6 +84,7 @@ static int candidate_names(const char *class_name, candidates *c, dj_error *err)
 }
 
 typedef struct find_query {
+    dj__request req; /* first: run_find gets the query through it */
     const char *sql;
     size_t len;
     candidates *c;
@@ -102,9 +103,9 @@ static int find_row(void *ud, const dj_value *v, dj_error *err)
     return 0;
 }
 
-static int run_find(dj_conn *conn, void *ud, dj_error *err)
+static int run_find(dj_conn *conn, dj__request *req, dj_error *err)
 {
-    find_query *f = ud;
+    find_query *f = (find_query *)req;
     f->best = f->c->count;
     int rc = dj__query_rows(conn, f->sql, f->len, find_row, f, err);
     if (rc)
@@ -136,8 +137,9 @@ static int find_class(dj_conn *conn, const char *schema, const char *class_name,
     rc = dj__sql_check(&q, err);
     if (rc)
         return rc;
-    find_query f = {.sql = q.text, .len = q.len, .c = c};
-    rc = dj__with_retry(conn, run_find, &f, err);
+    find_query f = {.req = {.run = run_find, .kind = DJ__STMT_READ},
+                    .sql = q.text, .len = q.len, .c = c};
+    rc = dj__request_run(conn, &f.req, err);
     return rc < 0 ? rc : c->best[0] != '\0';
 }
 
@@ -318,11 +320,11 @@ static int compile(dj_schema *s, const char *table, const char *master_table,
     dj_conn *conn = dj_schema_connection(s);
     resolver r = {.schema = s, .conn = conn, .master_table = master_table[0] ? master_table : NULL};
     dj__definition def;
-    int rc = dj__definition_parse(definition, conn->alloc, &def, err);
+    int rc = dj__definition_parse(definition, dj__conn_alloc(conn), &def, err);
     if (rc)
         return rc;
-    rc = dj__declare_compile(&def, dj_schema_name(s), table, resolve_parent, &r, conn->alloc, sql,
-                             NULL, err);
+    rc = dj__declare_compile(&def, dj_schema_name(s), table, resolve_parent, &r,
+                             dj__conn_alloc(conn), sql, NULL, err);
     resolver_free(&r);
     dj__definition_free(&def);
     return rc;
@@ -377,7 +379,7 @@ int dj_table_declaration_sql(dj_schema *s, const char *class_name, dj_tier tier,
                      outsize);
     else
         memcpy(out, sql, n + 1);
-    dj__free(dj_schema_connection(s)->alloc, sql);
+    dj__free(dj__conn_alloc(dj_schema_connection(s)), sql);
     return rc;
 }
 
@@ -389,13 +391,13 @@ static int open_table(dj_schema *s, const char *table, dj_table **out, dj_error 
     int rc = dj__heading_load(conn, dj_schema_name(s), table, &h, err);
     if (rc)
         return rc;
-    dj_table *t = dj__malloc(conn->alloc, sizeof *t);
+    dj_table *t = dj__malloc(dj__conn_alloc(conn), sizeof *t);
     if (!t) {
         dj__heading_free(h);
         return dj__err(err, DJ_ENOMEM, "out of memory allocating a table handle");
     }
     memset(t, 0, sizeof *t);
-    t->alloc = conn->alloc;
+    t->alloc = dj__conn_alloc(conn);
     t->heading = h;
     dj__strlcpy(t->schema_name, dj_schema_name(s), sizeof t->schema_name);
     dj__strlcpy(t->table_name, table, sizeof t->table_name);
@@ -466,7 +468,7 @@ int dj_table_declare(dj_schema *s, const char *class_name, dj_tier tier, const c
     if (rc)
         return rc;
     rc = dj_exec_retry(conn, sql, NULL, err);
-    dj__free(conn->alloc, sql);
+    dj__free(dj__conn_alloc(conn), sql);
     if (rc == DJ_ESERVER && err && err->kind == DJ_KIND_ACCESS)
         denied(err, schema, table);
     if (rc)

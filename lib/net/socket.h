@@ -20,9 +20,4 @@ long dj__sock_read(int fd, void *buf, size_t len, int64_t deadline_ms, dj_error 
 int dj__sock_write(int fd, const void *buf, size_t len, int64_t deadline_ms, dj_error *err);
 void dj__sock_close(int fd);
 
-/* Splits "host", "host:port", "[v6]", "[v6]:port" into host and port
- * (default_port when none). 0 or DJ_EINVAL. */
-int dj__parse_host_port(const char *text, size_t len, char *host, size_t host_size,
-                        unsigned *port, unsigned default_port, dj_error *err);
-
 #endif

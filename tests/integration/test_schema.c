@@ -512,6 +512,40 @@ Test(schema, malformed_config_file_names_file_line_and_column)
     cr_expect_not_null(strstr(err.message, "dj_local_conf.json:3:"), "%s", err.message);
 }
 
+Test(schema, an_open_schema_keeps_its_connection_through_close_and_default_reset)
+{
+    dj_error err;
+    char name[64];
+    dj_conn *c = itest_connect();
+    itest_unique_name(name, sizeof name, "held");
+    dj_schema *s = open_schema(c, name, 1);
+    dj_close(c); /* deferred: the schema still uses the connection */
+    cr_expect_eq(dj_schema_exists(s, &err), 1, "%s", err.message);
+    cr_expect_eq(dj_schema_drop(s, 1, NULL, NULL, &err), 1, "%s", err.message);
+    dj_schema_close(s); /* the last holder closes it (the sanitizers see no leak) */
+
+    /* dj_conn_default's reset makes a new default connection; the schema
+     * keeps the one it was opened with. */
+    dj_config cfg;
+    itest_config(&cfg);
+    cr_assert_eq(dj_conn_default_configure(&cfg, NULL), 0);
+    dj_conn *d = NULL;
+    cr_assert_eq(dj_conn_default(&d, 0, &err), 0, "%s", err.message);
+    uint64_t id = dj_connection_id(d);
+    itest_unique_name(name, sizeof name, "held_default");
+    s = NULL;
+    cr_assert_eq(dj_schema_open(&s, name, NULL, &err), 0, "%s", err.message);
+    dj_conn *fresh = NULL;
+    cr_assert_eq(dj_conn_default(&fresh, 1, &err), 0, "%s", err.message);
+    cr_expect_neq(dj_connection_id(fresh), id, "reset makes a new connection");
+    cr_expect_eq(dj_connection_id(dj_schema_connection(s)), id, "the schema keeps its own");
+    cr_expect_eq(dj_schema_exists(s, &err), 1, "%s", err.message);
+    cr_expect_eq(dj_schema_drop(s, 1, NULL, NULL, &err), 1, "%s", err.message);
+    dj_schema_close(s);
+    dj_conn_default_close();
+    dj_conn_default_configure(NULL, NULL);
+}
+
 Test(schema, transactions_commit_cancel_and_refuse_nesting)
 {
     dj_conn *c = itest_connect();

@@ -17,6 +17,10 @@
 #include "crypto/sha.h"
 #include "hex.h"
 
+/* The plugins under test: the descriptors their files export (lib/auth/plugins.c). */
+extern const dj__auth_plugin dj__auth_clear, dj__auth_csha2, dj__auth_ed25519, dj__auth_native,
+    dj__auth_sha256;
+
 #ifdef HAVE_OPENSSL
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -518,7 +522,7 @@ Test(plugins, ctx_wipe_clears_output_and_state)
     inputs in;
     setup_ctx(&ctx, &in, "password");
     ctx.tls = 1;
-    cr_assert_eq(dj__auth_sha256_start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_sha256.start(&ctx, NULL), DJ__AUTH_SEND);
     ctx.step = 2;
     dj__auth_ctx_wipe(&ctx);
     cr_assert_eq(ctx.out_len, 0);
@@ -535,7 +539,7 @@ Test(native, sends_token_over_first_20_bytes_of_the_challenge)
         dj__auth_ctx ctx;
         inputs in;
         setup_ctx(&ctx, &in, password_cases[i].input_key);
-        cr_assert_eq(dj__auth_native_start(&ctx, NULL), DJ__AUTH_SEND);
+        cr_assert_eq(dj__auth_native.start(&ctx, NULL), DJ__AUTH_SEND);
         expect_prefixed(password_cases[i].prefix, "native.token", ctx.out, ctx.out_len);
     }
 }
@@ -547,7 +551,7 @@ Test(native, empty_password_sends_empty_response)
     setup_ctx(&ctx, &in, "password");
     ctx.password_len = 0;
     ctx.out_len = 99;
-    cr_assert_eq(dj__auth_native_start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_native.start(&ctx, NULL), DJ__AUTH_SEND);
     cr_assert_eq(ctx.out_len, 0);
 }
 
@@ -558,7 +562,7 @@ Test(native, short_scramble_is_protocol_error)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.challenge_len = 19;
-    expect_error(dj__auth_native_start(&ctx, &err), &err, DJ_EPROTO, "expected 20");
+    expect_error(dj__auth_native.start(&ctx, &err), &err, DJ_EPROTO, "expected 20");
 }
 
 /* ------------------------------------------------------------------------- */
@@ -572,9 +576,9 @@ Test(csha2, sends_token_then_waits_on_fast_auth_success)
         dj__auth_ctx ctx;
         inputs in;
         setup_ctx(&ctx, &in, password_cases[i].input_key);
-        cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
+        cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
         expect_prefixed(password_cases[i].prefix, "csha2.token", ctx.out, ctx.out_len);
-        cr_assert_eq(dj__auth_csha2_more(&ctx, FAST_OK, 1, NULL), DJ__AUTH_WAIT);
+        cr_assert_eq(dj__auth_csha2.more(&ctx, FAST_OK, 1, NULL), DJ__AUTH_WAIT);
     }
 }
 
@@ -584,7 +588,7 @@ Test(csha2, empty_password_sends_empty_response)
     inputs in;
     setup_ctx(&ctx, &in, "password");
     ctx.password_len = 0;
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
     cr_assert_eq(ctx.out_len, 0);
 }
 
@@ -595,7 +599,7 @@ Test(csha2, short_scramble_is_protocol_error)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.challenge_len = 8;
-    expect_error(dj__auth_csha2_start(&ctx, &err), &err, DJ_EPROTO, "scramble is 8 bytes");
+    expect_error(dj__auth_csha2.start(&ctx, &err), &err, DJ_EPROTO, "scramble is 8 bytes");
 }
 
 Test(csha2, full_auth_over_secure_transport_sends_password_and_nul)
@@ -604,8 +608,8 @@ Test(csha2, full_auth_over_secure_transport_sends_password_and_nul)
     inputs in;
     setup_ctx(&ctx, &in, "password");
     ctx.tls = 1;
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-    cr_assert_eq(dj__auth_csha2_more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_csha2.more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
     expect_bytes(ctx.out, ctx.out_len, (const uint8_t *)"secret", 7, "password || NUL");
 }
 
@@ -615,8 +619,8 @@ Test(csha2, full_auth_on_plain_tcp_refused_without_key_options)
     inputs in;
     dj_error err;
     setup_ctx(&ctx, &in, "password");
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-    expect_error(dj__auth_csha2_more(&ctx, FULL_AUTH, 1, &err), &err, DJ_EAUTH,
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+    expect_error(dj__auth_csha2.more(&ctx, FULL_AUTH, 1, &err), &err, DJ_EAUTH,
                  "caching_sha2_password needs full authentication, which over plain TCP requires "
                  "TLS, a pinned server public key (server_public_key) or get_server_public_key=1");
 }
@@ -629,17 +633,17 @@ Test(csha2, rejects_malformed_more_data)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.tls = 1;
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-    expect_error(dj__auth_csha2_more(&ctx, other, 1, &err), &err, DJ_EPROTO, "0x05");
-    expect_error(dj__auth_csha2_more(&ctx, twice, 2, &err), &err, DJ_EPROTO, "2 bytes");
-    expect_error(dj__auth_csha2_more(&ctx, fe, 1, &err), &err, DJ_EPROTO, "0xfe");
-    expect_error(dj__auth_csha2_more(&ctx, NULL, 0, &err), &err, DJ_EPROTO, "empty");
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+    expect_error(dj__auth_csha2.more(&ctx, other, 1, &err), &err, DJ_EPROTO, "0x05");
+    expect_error(dj__auth_csha2.more(&ctx, twice, 2, &err), &err, DJ_EPROTO, "2 bytes");
+    expect_error(dj__auth_csha2.more(&ctx, fe, 1, &err), &err, DJ_EPROTO, "0xfe");
+    expect_error(dj__auth_csha2.more(&ctx, NULL, 0, &err), &err, DJ_EPROTO, "empty");
     /* After fast auth succeeded, or after the password went out, nothing more is expected. */
-    cr_assert_eq(dj__auth_csha2_more(&ctx, FAST_OK, 1, NULL), DJ__AUTH_WAIT);
-    expect_error(dj__auth_csha2_more(&ctx, FULL_AUTH, 1, &err), &err, DJ_EPROTO, "0x04");
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-    cr_assert_eq(dj__auth_csha2_more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
-    expect_error(dj__auth_csha2_more(&ctx, FAST_OK, 1, &err), &err, DJ_EPROTO, "0x03");
+    cr_assert_eq(dj__auth_csha2.more(&ctx, FAST_OK, 1, NULL), DJ__AUTH_WAIT);
+    expect_error(dj__auth_csha2.more(&ctx, FULL_AUTH, 1, &err), &err, DJ_EPROTO, "0x04");
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_csha2.more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
+    expect_error(dj__auth_csha2.more(&ctx, FAST_OK, 1, &err), &err, DJ_EPROTO, "0x03");
 }
 
 Test(csha2, unreadable_pinned_key_file_is_system_error)
@@ -649,12 +653,12 @@ Test(csha2, unreadable_pinned_key_file_is_system_error)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.server_public_key_path = "/nonexistent/dj-test/server.pem";
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-    expect_error(dj__auth_csha2_more(&ctx, FULL_AUTH, 1, &err), &err, DJ_ESYSTEM,
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+    expect_error(dj__auth_csha2.more(&ctx, FULL_AUTH, 1, &err), &err, DJ_ESYSTEM,
                  "/nonexistent/dj-test/server.pem");
     cr_assert_neq(err.os_errno, 0);
     ctx.server_public_key_path = "/";
-    expect_error(dj__auth_csha2_more(&ctx, FULL_AUTH, 1, &err), &err, DJ_ESYSTEM,
+    expect_error(dj__auth_csha2.more(&ctx, FULL_AUTH, 1, &err), &err, DJ_ESYSTEM,
                  "cannot read the server_public_key file /");
     cr_assert_neq(err.os_errno, 0);
 }
@@ -670,8 +674,8 @@ Test(csha2, oversized_pinned_key_file_is_config_error)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.server_public_key_path = path;
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-    int rc = dj__auth_csha2_more(&ctx, FULL_AUTH, 1, &err);
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+    int rc = dj__auth_csha2.more(&ctx, FULL_AUTH, 1, &err);
     unlink(path);
     expect_error(rc, &err, DJ_ECONFIG, "larger than 16384 bytes");
 }
@@ -686,8 +690,8 @@ Test(csha2, unusable_pinned_key_names_the_file)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.server_public_key_path = path;
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-    int rc = dj__auth_csha2_more(&ctx, FULL_AUTH, 1, &err);
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+    int rc = dj__auth_csha2.more(&ctx, FULL_AUTH, 1, &err);
     unlink(path);
 #ifdef HAVE_OPENSSL
     expect_error(rc, &err, DJ_EAUTH, "cannot read the server's public key");
@@ -712,13 +716,13 @@ Test(csha2, requests_key_with_02_then_encrypts_the_xor_password)
         dj_error err;
         setup_ctx(&ctx, &in, password_cases[i].input_key);
         ctx.get_server_public_key = 1;
-        cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-        cr_assert_eq(dj__auth_csha2_more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
+        cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+        cr_assert_eq(dj__auth_csha2.more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
         expect_hex(ctx.out, ctx.out_len, "02");
-        cr_assert_eq(dj__auth_csha2_more(&ctx, (const uint8_t *)pem, pem_len, &err),
+        cr_assert_eq(dj__auth_csha2.more(&ctx, (const uint8_t *)pem, pem_len, &err),
                      DJ__AUTH_SEND, "%s", err.message);
         expect_encrypted_xor(key, &ctx, password_cases[i].prefix);
-        expect_error(dj__auth_csha2_more(&ctx, (const uint8_t *)pem, pem_len, &err), &err,
+        expect_error(dj__auth_csha2.more(&ctx, (const uint8_t *)pem, pem_len, &err), &err,
                      DJ_EPROTO, "unexpected");
     }
     EVP_PKEY_free(key);
@@ -736,8 +740,8 @@ Test(csha2, pinned_key_file_encrypts_without_asking_the_server)
     setup_ctx(&ctx, &in, "long_password");
     ctx.server_public_key_path = path;
     ctx.get_server_public_key = 1;
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-    int rc = dj__auth_csha2_more(&ctx, FULL_AUTH, 1, &err);
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+    int rc = dj__auth_csha2.more(&ctx, FULL_AUTH, 1, &err);
     unlink(path);
     cr_assert_eq(rc, DJ__AUTH_SEND, "%s", err.message);
     expect_encrypted_xor(key, &ctx, "long.");
@@ -751,9 +755,9 @@ Test(csha2, malformed_server_key_fails_authentication)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.get_server_public_key = 1;
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-    cr_assert_eq(dj__auth_csha2_more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
-    expect_error(dj__auth_csha2_more(&ctx, (const uint8_t *)"garbage", 7, &err), &err, DJ_EAUTH,
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_csha2.more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
+    expect_error(dj__auth_csha2.more(&ctx, (const uint8_t *)"garbage", 7, &err), &err, DJ_EAUTH,
                  "public key");
     cr_assert_eq(ctx.out_len, 0);
 }
@@ -768,10 +772,10 @@ Test(csha2, rsa_path_reports_not_compiled_in)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.get_server_public_key = 1;
-    cr_assert_eq(dj__auth_csha2_start(&ctx, NULL), DJ__AUTH_SEND);
-    cr_assert_eq(dj__auth_csha2_more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_csha2.start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_csha2.more(&ctx, FULL_AUTH, 1, NULL), DJ__AUTH_SEND);
     expect_hex(ctx.out, ctx.out_len, "02");
-    expect_error(dj__auth_csha2_more(&ctx, (const uint8_t *)pem, strlen(pem), &err), &err,
+    expect_error(dj__auth_csha2.more(&ctx, (const uint8_t *)pem, strlen(pem), &err), &err,
                  DJ_EUNSUPPORTED, "RSA key exchange is not compiled in (configure --with-openssl)");
 }
 
@@ -786,7 +790,7 @@ Test(sha256, secure_transport_sends_password_and_nul_at_once)
     inputs in;
     setup_ctx(&ctx, &in, "password");
     ctx.tls = 1;
-    cr_assert_eq(dj__auth_sha256_start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_sha256.start(&ctx, NULL), DJ__AUTH_SEND);
     expect_bytes(ctx.out, ctx.out_len, (const uint8_t *)"secret", 7, "password || NUL");
 }
 
@@ -796,7 +800,7 @@ Test(sha256, empty_password_sends_single_nul)
     inputs in;
     setup_ctx(&ctx, &in, "password");
     ctx.password_len = 0;
-    cr_assert_eq(dj__auth_sha256_start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_sha256.start(&ctx, NULL), DJ__AUTH_SEND);
     expect_hex(ctx.out, ctx.out_len, "00");
 }
 
@@ -806,7 +810,7 @@ Test(sha256, plain_tcp_refused_without_key_options)
     inputs in;
     dj_error err;
     setup_ctx(&ctx, &in, "password");
-    expect_error(dj__auth_sha256_start(&ctx, &err), &err, DJ_EAUTH,
+    expect_error(dj__auth_sha256.start(&ctx, &err), &err, DJ_EAUTH,
                  "over plain TCP requires TLS, a pinned server public key (server_public_key) or "
                  "get_server_public_key=1");
 }
@@ -817,7 +821,7 @@ Test(sha256, requests_key_with_01_on_plain_tcp)
     inputs in;
     setup_ctx(&ctx, &in, "password");
     ctx.get_server_public_key = 1;
-    cr_assert_eq(dj__auth_sha256_start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_sha256.start(&ctx, NULL), DJ__AUTH_SEND);
     expect_hex(ctx.out, ctx.out_len, "01");
 }
 
@@ -828,8 +832,8 @@ Test(sha256, more_data_without_key_request_is_protocol_error)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.tls = 1;
-    cr_assert_eq(dj__auth_sha256_start(&ctx, NULL), DJ__AUTH_SEND);
-    expect_error(dj__auth_sha256_more(&ctx, FULL_AUTH, 1, &err), &err, DJ_EPROTO,
+    cr_assert_eq(dj__auth_sha256.start(&ctx, NULL), DJ__AUTH_SEND);
+    expect_error(dj__auth_sha256.more(&ctx, FULL_AUTH, 1, &err), &err, DJ_EPROTO,
                  "sha256_password: unexpected");
 }
 
@@ -845,9 +849,9 @@ Test(sha256, encrypts_the_xor_password_with_the_requested_key)
     dj_error err;
     setup_ctx(&ctx, &in, "long_password");
     ctx.get_server_public_key = 1;
-    cr_assert_eq(dj__auth_sha256_start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_sha256.start(&ctx, NULL), DJ__AUTH_SEND);
     expect_hex(ctx.out, ctx.out_len, "01");
-    cr_assert_eq(dj__auth_sha256_more(&ctx, (const uint8_t *)pem, pem_len, &err), DJ__AUTH_SEND,
+    cr_assert_eq(dj__auth_sha256.more(&ctx, (const uint8_t *)pem, pem_len, &err), DJ__AUTH_SEND,
                  "%s", err.message);
     expect_encrypted_xor(key, &ctx, "long.");
     EVP_PKEY_free(key);
@@ -867,7 +871,7 @@ Test(ed25519, rejects_nonce_that_is_not_32_bytes)
         dj_error err;
         setup_ctx(&ctx, &in, "password");
         ctx.challenge_len = bad[i];
-        expect_error(dj__auth_ed25519_start(&ctx, &err), &err, DJ_EPROTO, "expected exactly 32");
+        expect_error(dj__auth_ed25519.start(&ctx, &err), &err, DJ_EPROTO, "expected exactly 32");
     }
 }
 
@@ -879,7 +883,7 @@ Test(ed25519, start_signs_the_32_byte_nonce)
     setup_ctx(&ctx, &in, "password");
     memcpy(ctx.challenge, in.nonce, 32);
     ctx.challenge_len = 32;
-    int rc = dj__auth_ed25519_start(&ctx, &err);
+    int rc = dj__auth_ed25519.start(&ctx, &err);
 #ifdef HAVE_LIBSODIUM
     cr_assert_eq(rc, DJ__AUTH_SEND, "%s", err.message);
     expect_vector("ed25519.signature", ctx.out, ctx.out_len);
@@ -899,7 +903,7 @@ Test(clear, refused_on_plain_tcp_even_when_allowed)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.allow_cleartext = 1;
-    expect_error(dj__auth_clear_start(&ctx, &err), &err, DJ_EAUTH,
+    expect_error(dj__auth_clear.start(&ctx, &err), &err, DJ_EAUTH,
                  "server asked for mysql_clear_password, which sends the password in clear; "
                  "refused (needs TLS or a Unix socket and allow_cleartext)");
 }
@@ -911,7 +915,7 @@ Test(clear, refused_on_secure_transport_without_allow_flag)
     dj_error err;
     setup_ctx(&ctx, &in, "password");
     ctx.tls = 1;
-    expect_error(dj__auth_clear_start(&ctx, &err), &err, DJ_EAUTH, "refused");
+    expect_error(dj__auth_clear.start(&ctx, &err), &err, DJ_EAUTH, "refused");
 }
 
 Test(clear, sends_password_and_nul_when_allowed_and_secure)
@@ -921,7 +925,7 @@ Test(clear, sends_password_and_nul_when_allowed_and_secure)
     setup_ctx(&ctx, &in, "long_password");
     ctx.tls = 1;
     ctx.allow_cleartext = 1;
-    cr_assert_eq(dj__auth_clear_start(&ctx, NULL), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_clear.start(&ctx, NULL), DJ__AUTH_SEND);
     expect_bytes(ctx.out, ctx.out_len, (const uint8_t *)"correct horse battery staple", 29,
                  "password || NUL");
 }
@@ -938,8 +942,8 @@ Test(clear, password_too_long_for_one_message_is_refused)
     ctx.allow_cleartext = 1;
     ctx.password = pw;
     ctx.password_len = sizeof pw;
-    expect_error(dj__auth_clear_start(&ctx, &err), &err, DJ_EAUTH, "1024 bytes");
+    expect_error(dj__auth_clear.start(&ctx, &err), &err, DJ_EAUTH, "1024 bytes");
     ctx.password_len = sizeof pw - 1;
-    cr_assert_eq(dj__auth_clear_start(&ctx, &err), DJ__AUTH_SEND);
+    cr_assert_eq(dj__auth_clear.start(&ctx, &err), DJ__AUTH_SEND);
     cr_assert_eq(ctx.out_len, sizeof pw);
 }
