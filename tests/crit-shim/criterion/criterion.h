@@ -1,6 +1,7 @@
 /*
  * criterion.h - a small stand-in for the part of Criterion our unit tests
- * use, for targets that have no Criterion package (s390x: see
+ * use, for targets that have no Criterion package (armhf, s390x) and for
+ * musl builds, which cannot link Debian's glibc Criterion (see
  * scripts/cross-check). With -I tests/crit-shim the same test sources build
  * as plain programs.
  *
@@ -64,6 +65,23 @@ static jmp_buf crit_shim_abort;  /* in the child: where a failed cr_assert goes 
 
 #define TestSuite(suite, ...) CRIT_SHIM_ENTRY(suites, suite, suite, NULL, __VA_ARGS__)
 
+/* ReportHook(PRE_ALL) and ReportHook(POST_ALL) run in the runner process,
+ * before the first test and after the last, with a NULL argument (the shim
+ * keeps no test set or statistics to pass). */
+struct criterion_test_set;
+struct criterion_global_stats;
+typedef struct criterion_test_set crit_shim_arg_PRE_ALL;
+typedef struct criterion_global_stats crit_shim_arg_POST_ALL;
+__attribute__((unused)) static void (*crit_shim_hook_ptr_PRE_ALL)(crit_shim_arg_PRE_ALL *);
+__attribute__((unused)) static void (*crit_shim_hook_ptr_POST_ALL)(crit_shim_arg_POST_ALL *);
+#define ReportHook(kind)                                                                     \
+    static void crit_shim_hook_##kind(crit_shim_arg_##kind *);                               \
+    __attribute__((constructor)) static void crit_shim_add_hook_##kind(void)                 \
+    {                                                                                        \
+        crit_shim_hook_ptr_##kind = crit_shim_hook_##kind;                                   \
+    }                                                                                        \
+    static void crit_shim_hook_##kind
+
 /* Reports a failed check; a fatal one leaves the test body. */
 __attribute__((format(printf, 5, 6))) static inline void
 crit_shim_fail(int fatal, const char *file, int line, const char *what, const char *fmt, ...)
@@ -104,10 +122,31 @@ crit_shim_fail(int fatal, const char *file, int line, const char *what, const ch
 #define cr_expect(cond, ...) CRIT_SHIM_CHECK(0, (cond), #cond, __VA_ARGS__)
 #define cr_expect_eq(a, b, ...) CRIT_SHIM_CHECK(0, (a) == (b), #a " == " #b, __VA_ARGS__)
 #define cr_expect_lt(a, b, ...) CRIT_SHIM_CHECK(0, (a) < (b), #a " < " #b, __VA_ARGS__)
+#define cr_expect_gt(a, b, ...) CRIT_SHIM_CHECK(0, (a) > (b), #a " > " #b, __VA_ARGS__)
+#define cr_expect_neq(a, b, ...) CRIT_SHIM_CHECK(0, (a) != (b), #a " != " #b, __VA_ARGS__)
+#define cr_expect_null(p, ...) CRIT_SHIM_CHECK(0, (p) == NULL, #p " == NULL", __VA_ARGS__)
+#define cr_expect_not_null(p, ...) CRIT_SHIM_CHECK(0, (p) != NULL, #p " != NULL", __VA_ARGS__)
+#define cr_expect_str_eq(a, b, ...)                                                          \
+    CRIT_SHIM_CHECK(0, crit_shim_str_eq((a), (b)), #a " equals " #b, __VA_ARGS__)
+#define cr_expect_str_neq(a, b, ...)                                                         \
+    CRIT_SHIM_CHECK(0, crit_shim_str_neq((a), (b)), #a " differs from " #b, __VA_ARGS__)
+#define cr_fail(...) CRIT_SHIM_CHECK(0, 0, "cr_fail", __VA_ARGS__)
+/* Criterion's info line: printed, never a failure. */
+#define cr_log_info(...)                                                                     \
+    do {                                                                                     \
+        printf("[----] ");                                                                   \
+        printf(__VA_ARGS__);                                                                 \
+        printf("\n");                                                                        \
+    } while (0)
 
 static inline int crit_shim_str_eq(const char *a, const char *b)
 {
     return a && b && strcmp(a, b) == 0;
+}
+
+static inline int crit_shim_str_neq(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) != 0;
 }
 
 static inline const struct crit_shim_entry *crit_shim_suite(const char *name)
@@ -141,6 +180,8 @@ int main(void)
 {
     int tested = 0, failing = 0, crashing = 0;
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (crit_shim_hook_ptr_PRE_ALL)
+        crit_shim_hook_ptr_PRE_ALL(NULL);
     for (const struct crit_shim_entry *t = crit_shim_tests; t; t = t->next) {
         tested++;
         fflush(stdout);
@@ -162,6 +203,8 @@ int main(void)
             printf("[FAIL] %s::%s\n", t->suite, t->name);
         }
     }
+    if (crit_shim_hook_ptr_POST_ALL)
+        crit_shim_hook_ptr_POST_ALL(NULL);
     printf("[====] Synthesis: Tested: %d | Passing: %d | Failing: %d | Crashing: %d \n", tested,
            tested - failing - crashing, failing, crashing);
     return failing + crashing ? 1 : 0;
