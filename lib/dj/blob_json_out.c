@@ -20,17 +20,6 @@ static void value(out *o, const dj_val *v, unsigned depth);
 
 static void str(out *o, const char *s) { dj__put_bytes(&o->b, s, strlen(s)); }
 
-static void fmt(out *o, const char *f, ...) DJ__PRINTF(2, 3);
-static void fmt(out *o, const char *f, ...)
-{
-    char tmp[64];
-    va_list ap;
-    va_start(ap, f);
-    size_t n = dj__vfmt(tmp, sizeof tmp, f, ap);
-    va_end(ap);
-    dj__put_bytes(&o->b, tmp, DJ__MIN(n, sizeof tmp - 1));
-}
-
 /* The inside of a JSON string: only '"', '\\' and control characters are escaped. */
 static void jinner(out *o, const uint8_t *s, size_t n)
 {
@@ -74,18 +63,18 @@ static void hexfloat(out *o, double x)
     int e = (int)(u >> 52 & 0x7FF);
     unsigned long long m = u & 0xFFFFFFFFFFFFFull;
     if (e == 0 && m == 0)
-        fmt(o, "\"%s0x0.0p+0\"", sign);
+        dj__put_fmt(&o->b, "\"%s0x0.0p+0\"", sign);
     else if (e == 0)
-        fmt(o, "\"%s0x0.%013llxp-1022\"", sign, m);
+        dj__put_fmt(&o->b, "\"%s0x0.%013llxp-1022\"", sign, m);
     else
-        fmt(o, "\"%s0x1.%013llxp%s%d\"", sign, m, e >= 1023 ? "+" : "", e - 1023);
+        dj__put_fmt(&o->b, "\"%s0x1.%013llxp%s%d\"", sign, m, e >= 1023 ? "+" : "", e - 1023);
 }
 
 static void shape(out *o, const dj_val *v)
 {
     str(o, "\"shape\": [");
     for (size_t i = 0; i < v->ndims; i++)
-        fmt(o, "%s%llu", i ? ", " : "", (unsigned long long)v->shape[i]);
+        dj__put_fmt(&o->b, "%s%llu", i ? ", " : "", (unsigned long long)v->shape[i]);
     str(o, "]");
 }
 
@@ -100,14 +89,14 @@ static void number(out *o, const dj_val *v, size_t i)
     case DJ_BLOB_LOGICAL: str(o, x.u8 ? "true" : "false"); break;
     case DJ_BLOB_DOUBLE: hexfloat(o, x.d); break;
     case DJ_BLOB_SINGLE: hexfloat(o, x.f); break;
-    case DJ_BLOB_INT8: fmt(o, "%d", x.i8); break;
-    case DJ_BLOB_UINT8: fmt(o, "%u", x.u8); break;
-    case DJ_BLOB_INT16: fmt(o, "%d", x.i16); break;
-    case DJ_BLOB_UINT16: fmt(o, "%u", x.u16); break;
-    case DJ_BLOB_INT32: fmt(o, "%d", (int)x.i32); break;
-    case DJ_BLOB_UINT32: fmt(o, "%u", (unsigned)x.u32); break;
-    case DJ_BLOB_INT64: fmt(o, "%lld", (long long)x.i64); break;
-    default: fmt(o, "%llu", (unsigned long long)x.u64); break;
+    case DJ_BLOB_INT8: dj__put_fmt(&o->b, "%d", x.i8); break;
+    case DJ_BLOB_UINT8: dj__put_fmt(&o->b, "%u", x.u8); break;
+    case DJ_BLOB_INT16: dj__put_fmt(&o->b, "%d", x.i16); break;
+    case DJ_BLOB_UINT16: dj__put_fmt(&o->b, "%u", x.u16); break;
+    case DJ_BLOB_INT32: dj__put_fmt(&o->b, "%d", (int)x.i32); break;
+    case DJ_BLOB_UINT32: dj__put_fmt(&o->b, "%u", (unsigned)x.u32); break;
+    case DJ_BLOB_INT64: dj__put_fmt(&o->b, "%lld", (long long)x.i64); break;
+    default: dj__put_fmt(&o->b, "%llu", (unsigned long long)x.u64); break;
     }
 }
 
@@ -123,11 +112,11 @@ static void datetime64(out *o, int64_t x, unsigned unit)
     int64_t y;
     int m, d;
     if (unit == 0) {
-        fmt(o, "\"%04lld\"", (long long)(x + 1970));
+        dj__put_fmt(&o->b, "\"%04lld\"", (long long)(x + 1970));
         return;
     }
     if (unit == 1) {
-        fmt(o, "\"%04lld-%02d\"", (long long)(floordiv(x, 12) + 1970), (int)(x - floordiv(x, 12) * 12) + 1);
+        dj__put_fmt(&o->b, "\"%04lld-%02d\"", (long long)(floordiv(x, 12) + 1970), (int)(x - floordiv(x, 12) * 12) + 1);
         return;
     }
     static const int64_t per_day[] = {0, 0, 0, 1, 24, 1440, 86400};
@@ -147,15 +136,15 @@ static void datetime64(out *o, int64_t x, unsigned unit)
         rest = secs - days * 86400;
     }
     dj__blob_civil(days, &y, &m, &d);
-    fmt(o, "\"%04lld-%02d-%02d", (long long)y, m, d);
+    dj__put_fmt(&o->b, "\"%04lld-%02d-%02d", (long long)y, m, d);
     if (unit == 4)
-        fmt(o, "T%02d", (int)rest);
+        dj__put_fmt(&o->b, "T%02d", (int)rest);
     else if (unit == 5)
-        fmt(o, "T%02d:%02d", (int)(rest / 60), (int)(rest % 60));
+        dj__put_fmt(&o->b, "T%02d:%02d", (int)(rest / 60), (int)(rest % 60));
     else if (unit >= 6)
-        fmt(o, "T%02d:%02d:%02d", (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
+        dj__put_fmt(&o->b, "T%02d:%02d:%02d", (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
     if (frac_digits)
-        fmt(o, ".%0*lld", frac_digits, (long long)(x - floordiv(x, per) * per));
+        dj__put_fmt(&o->b, ".%0*lld", frac_digits, (long long)(x - floordiv(x, per) * per));
     str(o, "\"");
 }
 
@@ -185,7 +174,7 @@ static void array(out *o, const dj_val *v, unsigned depth)
     unsigned cls = v->cls;
     str(o, "{\"array\": {\"class\": \"");
     if (cls >= DJ_BLOB_DATETIME64_Y)
-        fmt(o, "datetime64[%s]", dj__word_at(dj__blob_dt_units, cls - DJ_BLOB_DATETIME64_Y));
+        dj__put_fmt(&o->b, "datetime64[%s]", dj__word_at(dj__blob_dt_units, cls - DJ_BLOB_DATETIME64_Y));
     else if (v->is_complex)
         str(o, cls == DJ_BLOB_SINGLE ? "complex64" : "complex128");
     else
@@ -331,13 +320,13 @@ static void when(out *o, const dj_val *v)
     str(o, v->kind == DJ_VAL_DATE ? "{\"date\": \"" : v->kind == DJ_VAL_TIME ? "{\"time\": \""
                                                                                 : "{\"datetime\": \"");
     if (v->kind != DJ_VAL_TIME)
-        fmt(o, "%04d-%02d-%02d", t->year, t->month, t->day);
+        dj__put_fmt(&o->b, "%04d-%02d-%02d", t->year, t->month, t->day);
     if (v->kind == DJ_VAL_DATETIME)
         str(o, "T");
     if (v->kind != DJ_VAL_DATE) {
-        fmt(o, "%02d:%02d:%02d", t->hour, t->minute, t->second);
+        dj__put_fmt(&o->b, "%02d:%02d:%02d", t->hour, t->minute, t->second);
         if (t->microsecond)
-            fmt(o, ".%06d", t->microsecond);
+            dj__put_fmt(&o->b, ".%06d", t->microsecond);
     }
     str(o, "\"}");
 }

@@ -60,27 +60,16 @@ static void put_tail(dj__builder *b, const insert_job *j)
     dj__sqlbuf_ident(b, j->pk);
 }
 
-static void put_printf(dj__builder *b, const char *fmt, ...) DJ__PRINTF(2, 3);
-static void put_printf(dj__builder *b, const char *fmt, ...)
-{
-    char tmp[64];
-    va_list ap;
-    va_start(ap, fmt);
-    size_t n = dj__vfmt(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    dj__put_bytes(b, tmp, DJ__MIN(n, sizeof tmp - 1));
-}
-
 static void put_temporal_literal(dj__builder *b, const dj_param *p)
 {
     const dj_datetime *t = &p->v.dt;
     if (p->type == DJ_PARAM_TIME) {
-        put_printf(b, "'%s%" PRIu64 ":%02u:%02u.%06u'", t->negative ? "-" : "",
+        dj__put_fmt(b, "'%s%" PRIu64 ":%02u:%02u.%06u'", t->negative ? "-" : "",
                    (uint64_t)t->days * 24 + t->hour, t->minute, t->second, t->microsecond);
     } else if (p->type == DJ_PARAM_DATE) {
-        put_printf(b, "'%04u-%02u-%02u'", t->year, t->month, t->day);
+        dj__put_fmt(b, "'%04u-%02u-%02u'", t->year, t->month, t->day);
     } else {
-        put_printf(b, "'%04u-%02u-%02u %02u:%02u:%02u.%06u'", t->year, t->month, t->day,
+        dj__put_fmt(b, "'%04u-%02u-%02u %02u:%02u:%02u.%06u'", t->year, t->month, t->day,
                    t->hour, t->minute, t->second, t->microsecond);
     }
 }
@@ -110,10 +99,10 @@ static int put_literal(dj__builder *b, const dj_conn *c, const dj_param *p, dj_e
         dj__sqlbuf_text(b, "NULL");
         return 0;
     case DJ_PARAM_INT64:
-        put_printf(b, "%" PRId64, p->v.i64);
+        dj__put_fmt(b, "%" PRId64, p->v.i64);
         return 0;
     case DJ_PARAM_UINT64:
-        put_printf(b, "%" PRIu64, p->v.u64);
+        dj__put_fmt(b, "%" PRIu64, p->v.u64);
         return 0;
     case DJ_PARAM_DOUBLE:
     case DJ_PARAM_FLOAT: {

@@ -1,6 +1,10 @@
 /* buf.c - bounds-checked reader and growable builder (see buf.h). */
 #include "wire/buf.h"
 
+#include "core/fmt.h"
+
+#include <stdarg.h>
+
 /* Marks the reader bad and moves it to the end so every later read fails too. */
 static int take(dj__reader *r, size_t n)
 {
@@ -212,4 +216,23 @@ void dj__put_lenenc_str(dj__builder *b, const void *p, size_t n)
 void dj__put_nul_str(dj__builder *b, const char *s)
 {
     dj__put_bytes(b, s, strlen(s) + 1);
+}
+
+/* Formats into the builder's free space; when that is too small, makes room
+ * for the length the first pass reported and formats again. */
+void dj__put_fmt(dj__builder *b, const char *fmt, ...)
+{
+    for (int pass = 0; pass < 2 && !b->oom; pass++) {
+        va_list ap;
+        va_start(ap, fmt);
+        size_t room = b->cap - b->len;
+        size_t n = dj__vfmt(room ? (char *)b->data + b->len : NULL, room, fmt, ap);
+        va_end(ap);
+        if (n < room) {
+            b->len += n;
+            return;
+        }
+        if (dj__builder_reserve(b, n + 1) != 0)
+            return;
+    }
 }

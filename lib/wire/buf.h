@@ -142,6 +142,8 @@ void dj__put_lenenc(dj__builder *b, uint64_t v);
 void dj__put_lenenc_str(dj__builder *b, const void *p, size_t n);
 /* Bytes followed by a NUL. */
 void dj__put_nul_str(dj__builder *b, const char *s);
+/* Text formatted by dj__fmt's rules, without its NUL; any length. */
+void dj__put_fmt(dj__builder *b, const char *fmt, ...) DJ__PRINTF(2, 3);
 /* Size in bytes of the length-encoded form of v. */
 size_t dj__lenenc_size(uint64_t v);
 
