@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench.h - what a benchmark driver provides and what the shared harness
  * (bench/harness.c) does with it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cc_driver.c - the benchmark operations on MariaDB Connector/C (Debian
  * libmariadb-dev), the reference client. Used by the benchmarks only.

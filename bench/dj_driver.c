@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dj_driver.c - the benchmark operations on libdatajoint's public API
  * (see bench.h; the workloads themselves are in harness.c).

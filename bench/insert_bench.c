@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * insert_bench.c - insert throughput of libdatajoint against a real server:
  *   insert_bench blobs COUNT SIZE   COUNT rows with a SIZE-byte blob each,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * insert_bench_mariadb.c - the reference for insert_bench: the same blob
  * inserts through MariaDB Connector/C's prepared-statement path

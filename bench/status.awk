@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # status.awk - one function for bench/run and scripts/bench-report: whether a
 # row of results.tsv meets its target. A target reads "ratio OP VALUE" or
 # "ours OP VALUE" (OP one of < <= > >=); the answer is "met", "missed" or

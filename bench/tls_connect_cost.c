@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tls_connect_cost.c - client CPU time per TLS connect: libdatajoint (one
  * TLS context per configuration, reused by dj_reconnect, with session

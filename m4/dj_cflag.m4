@@ -1,3 +1,4 @@
+dnl SPDX-License-Identifier: Apache-2.0
 # DJ_CHECK_CFLAG(FLAG, ACTION-IF-ACCEPTED)
 # Runs ACTION when the C compiler accepts FLAG without a warning.
 AC_DEFUN([DJ_CHECK_CFLAG], [

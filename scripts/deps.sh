@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Debian packages the scripts need, in one place (sourced, not run).
 # Build: compiler driver bits, Autotools, pkg-config and the optional libraries.
 DJ_BUILD_PACKAGES="gcc make autoconf automake libtool pkg-config binutils libssl-dev libsodium-dev zlib1g-dev"

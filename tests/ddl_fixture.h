@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ddl_fixture.h - the datajoint-python 0.14 fixtures of
  * tests/data/datajoint-ddl (DJ_DDL_DIR): definition files and the CREATE

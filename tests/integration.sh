@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs every integration test program against one real MariaDB: a throwaway
 # server started here (tests/server/with-server), or the server named by
 # DJ_TEST_HOST. Each program's Criterion report is printed in full, so the

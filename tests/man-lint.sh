@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # man-lint.sh - docs/dj.1 must pass `mandoc -T lint` and `groff -ww -man`
 # without a single message, and render every synopsis line on a line of its
 # own (each starts with "dj"). Run by make check; prints a Criterion-style

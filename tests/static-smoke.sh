@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # static-smoke.sh BIN_DIR
 #
 # Proves the static programs of scripts/static work against a real server:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli.h - what the files of the `dj` command-line tool share: the state of
  * one run, the exit codes, and the helpers every command uses.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_blob.c - `dj blob decode` and `dj blob encode`: a DataJoint blob (the
  * bytes of a longblob attribute, raw or as hex with --hex) to one line of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_format.c - rows for scripts in the three forms --format names:
  * tab-separated as `mysql --batch` writes them (tsv), RFC 4180 (csv), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_npy.c - NumPy's .npy format for `dj blob --npy`: a numeric array to
  * the file and back. Format 1.0 (2.0 and 3.0 read too): "\x93NUMPY", version,

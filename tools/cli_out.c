@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_out.c - the tool's two output streams: a small buffered writer over a
  * file descriptor. The tool does not use stdio for its own output so that a

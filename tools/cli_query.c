@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_query.c - the commands that talk to the server directly: `dj query`,
  * which streams rows as `mysql --batch` prints them (or as CSV or JSON

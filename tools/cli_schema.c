@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_schema.c - `dj schema create|exists|list|tables|drop`: DataJoint's
  * schema operations, with names checked before anything goes to the server.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_split.c - finds whether `dj query` was given more than one statement,
  * reading SQL as the server's lexer does for what matters here: quoted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_table.c - `dj table declare|describe`: declaring a table from a
  * DataJoint definition file in an existing schema, and printing a table's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_table_insert.c - `dj table insert SCHEMA CLASS`: rows from stdin,
  * tab-separated and escaped as LOAD DATA and `mysql --batch` write them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_util.c - helpers every dj command shares: error reports and notices,
  * fields written the way `mysql --batch` writes them, and the questions the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dj.c - the front door of the `dj` tool: global options, the configuration
  * they override, the command table, help and version, and `dj config`.

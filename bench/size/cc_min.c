@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cc_min.c - the same program as dj_min.c on MariaDB Connector/C: connect
  * and create a schema if it is missing, for bench/sizes.

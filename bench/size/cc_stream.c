@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cc_stream.c - the same as dj_stream.c on MariaDB Connector/C
  * (mysql_use_result), linked statically by bench/sizes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dj_min.c - the smallest useful program on libdatajoint: connect and make
  * sure a schema exists. bench/sizes links it statically to measure what an

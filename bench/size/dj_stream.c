@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dj_stream.c - streams the benchmark's million-row query through
  * libdatajoint and prints the process's peak resident memory (VmHWM, KiB).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * size_env.h - what the size and memory programs share: the server from the
  * DJ_TEST_* variables, and the peak resident memory report. Header-only, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * alice_experiment.c - DataJoint's first step, in C:
  *     schema = dj.schema('alice_experiment')

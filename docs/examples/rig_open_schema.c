@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rig_open_schema.c - what an acquisition rig does at start-up: open the
  * lab's existing schema without ever creating one (create_schema = 0), and

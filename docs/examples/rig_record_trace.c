@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rig_record_trace.c - a rig records one trial: a float32 trace and a
  * metadata struct, as DataJoint blobs that datajoint-python reads back as a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * auth.h - authentication plugins as pure functions of (password, challenge).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * caching_sha2.c - caching_sha2_password. It first tries a scramble the
  * server can check against its cache:

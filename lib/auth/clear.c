@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * clear.c - mysql_clear_password, and the "password || NUL" message that the
  * SHA-2 plugins also send over a secure transport. Because it hands the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ed25519.c - MariaDB client_ed25519: an RFC 8032 Ed25519 signature of the
  * server's 32-byte nonce, where the expanded secret key is SHA-512 of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * native.c - mysql_native_password:
  *   token = SHA1(pw) XOR SHA1(scramble || SHA1(SHA1(pw)))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * parsec.c - MariaDB's parsec (11.6+): a salted, stretched password turned
  * into a standard Ed25519 key.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * plugins.c - the table of built-in authentication plugins. A plugin whose
  * library was not compiled in has no row, so the auth loop reports it as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rsa.c - RSA-OAEP encryption of the scrambled password for the SHA-2
  * plugins over plain TCP, through OpenSSL 3's EVP interface. Servers since

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sha2.c - what caching_sha2_password (caching_sha2.c) and sha256_password
  * (sha256.c) share: getting the password itself to the server.

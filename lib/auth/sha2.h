@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sha2.h - shared by the two SHA-2 plugins (caching_sha2.c, sha256.c) and
  * kept in sha2.c: the full authentication, where the password itself goes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sha256.c - sha256_password: the password itself always reaches the server
  * (sha2.c); an empty password is a lone NUL.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * client.h - what the DataJoint layer (lib/dj) may use of the client besides
  * the public API: statements run under the retry rule, rows handed to a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * connect.c - opening a connection: transport, greeting, optional TLS,
  * HandshakeResponse41 and the authentication loop; also close and reconnect.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * escape.c - making bytes safe inside SQL text: string literals ('...') and
  * quoted identifiers (`...`).

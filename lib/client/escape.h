@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * escape.h - the literal escaping behind dj_escape_string, with the server's
  * quoting mode passed in instead of read from a connection.

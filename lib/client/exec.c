@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * exec.c - SQL statements run under the failover rules (dj_exec_flags,
  * dj_query_value_flags): each becomes a request whose kind its flags and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * failover.c - runs a request (client.h) under the failover rules
  * (docs/cluster.md): a failure is classified and decided on by retry.c,

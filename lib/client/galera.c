@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * galera.c - Galera clusters: whether the server is a node that may take
  * statements (the session setup's probe), and the session's wsrep_sync_wait.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hold.c - a connection borrowed by a schema is not closed under it: the
  * schema holds the connection while it is open, a dj_close meanwhile (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hosts.c - which host to connect to, and the waits between tries
  * (docs/cluster.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * io.c - the only place the client touches the transport. Reads fill a
  * buffer of packet-stream bytes (inflating compressed frames first when

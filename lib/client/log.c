@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* log.c - notices for the caller's log callback; the library never prints. */
 #include "client/conn.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * options.c - what the client itself needs of a dj_config besides its
  * fields: the names of the TLS modes (its messages name them) and wiping a

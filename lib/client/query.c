@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * query.c - the command phase: COM_QUERY with streamed text results,
  * multiple result sets, and the simple OK-only commands.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * retry.c - the retry decision (retry.h): what a failure means, and whether
  * the statement runs again, fails, or is reported as of unknown outcome.

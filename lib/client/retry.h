@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * retry.h - what a failed statement means and what to do about it, as pure
  * functions of the facts (no connection, no I/O), so that the rules can be

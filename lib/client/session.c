@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * session.c - the session DataJoint expects after login: its strict
  * sql_mode, autocommit, the configured charset and init statement, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * stmt.c - prepared statements: COM_STMT_PREPARE, COM_STMT_EXECUTE with
  * binary parameters, COM_STMT_SEND_LONG_DATA written from the caller's

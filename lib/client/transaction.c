@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * transaction.c - DataJoint's transaction calls and its reconnect rule:
  * a statement that fails because the connection was lost is retried once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * value.c - typed getters for the current row of a result. Binary rows
  * (prepared statements) are decoded from their wire form by column type;

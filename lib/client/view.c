@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * view.c - the facts about a connection that the DataJoint layer reads
  * (client.h), so that the connection's fields stay private to the client.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* alloc.c - every allocation goes through the configured allocator. */
 #include "core/internal.h"
 

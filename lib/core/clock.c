@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clock.c - monotonic time for deadlines, and randomness for nonces. */
 #include "core/internal.h"
 

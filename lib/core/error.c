@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* error.c - filling dj_error, and DataJoint's error classes. */
 #include "core/internal.h"
 

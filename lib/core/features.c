@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* features.c - what this build carries. */
 #include "core/internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* file.c - reading from a file descriptor without stdio, which a static
  * build would otherwise carry only for the library's few small files. */
 #include "core/internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fmt.c - the printf subset and the exact %.17g of fmt.h. */
 #include "fmt.h"
 

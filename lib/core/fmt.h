@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fmt.h - a small printf subset of our own, so that a static musl dj does
  * not pull in libc's vfprintf and its floating-point formatter. The output

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hostport.c - "host", "host:port", "[v6]" and "[v6]:port" split into host
  * and port. Pure text: the configuration checks a host list with it and the

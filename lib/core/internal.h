@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * internal.h - what every library source file shares: the public header,
  * error helpers, the allocator wrappers and small portable utilities.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* strutil.c - bounded string copies, the decimal numbers the server sends,
  * UTF-8 checks and packed word lists. */
 #include "core/internal.h"

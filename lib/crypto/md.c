@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* md.c - the Merkle-Damgard frame that SHA-1 and SHA-256 share (see sha.h). */
 #include "crypto/sha.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sha.h - our own SHA-1 and SHA-256, small and portable, so that even a build
  * without OpenSSL can compute the mysql_native_password and

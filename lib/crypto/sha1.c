@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sha1.c - SHA-1 from FIPS 180-4 (section 6.1). Words are assembled byte by
  * byte, so the result does not depend on the host's byte order or alignment.

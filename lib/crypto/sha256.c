@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sha256.c - SHA-256 from FIPS 180-4 (section 6.2), with the same byte-wise
  * word handling and per-block wiping as sha1.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * blob.h - the DataJoint blob codec's value tree (see datajoint.h, "DataJoint
  * blobs", and ../docs/datajoint.md). Pure: bytes in, a tree out, and back.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * blob_decode.c - bytes of a DataJoint blob to a value tree (blob.h).
  *

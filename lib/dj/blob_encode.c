@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * blob_encode.c - a value tree to the bytes datajoint-python would store
  * (blob.h): the same codes, the same protocol choice (mYm\0 unless a value

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * blob_json_in.c - a description (the JSON that dj_val_to_json writes) to
  * a value tree. The text is parsed into a small document first, since a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * blob_json_out.c - a value tree as one line of JSON in the description
  * format of datajoint's blob test vectors: what json.dumps(sort_keys=True,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* blob_value.c - the value tree: constructors, accessors, freeing (blob.h). */
 #include "dj/blob.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * config.c - DataJoint's settings: the keys and their text forms, config
  * files, and the DJ_* environment variables.

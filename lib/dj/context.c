@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * context.c - the name -> table registry that stands in for the Python
  * namespace DataJoint evaluates "-> Parent" in: entries name a table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* context.h - looking names up in a dj_context (lib/dj/context.c). */
 #ifndef DJ_CONTEXT_H
 #define DJ_CONTEXT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * declare.c - DataJoint's declare() for a parsed definition: the CREATE
  * TABLE statement exactly as datajoint-python 0.14 writes it, and the

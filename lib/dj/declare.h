@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * declare.h - a parsed definition compiled into DataJoint's CREATE TABLE
  * statement and the heading the table will have. Pure: parents come from a

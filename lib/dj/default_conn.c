@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * default_conn.c - DataJoint's dj.conn(): one process-wide connection made on
  * first use from the configuration. This is the library's only global

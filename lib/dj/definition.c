@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * definition.c - the parser of DataJoint table definitions (datajoint-python
  * 0.14's declare.py grammar, with the DataJoint 2.x core types added).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * definition.h - DataJoint table definitions parsed into lines (no I/O, no
  * server): the table comment, attributes, foreign keys and indexes, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * describe.c - a table's heading written back in DataJoint's definition
  * syntax, as dj.Table.describe() does: the comment, the primary key, "---",

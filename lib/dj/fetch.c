@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fetch.c - rows of a table, restricted by an SQL condition, through a
  * prepared statement so that they arrive in the binary protocol: numbers,

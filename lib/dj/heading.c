@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * heading.c - the heading object: attributes in declaration order, the
  * table comment and foreign keys, with the public accessors. Every string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * heading.h - building headings: from the server (information_schema, in
  * heading_load.c) or from a definition being declared (declare.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * heading_load.c - a table's heading read from information_schema in two
  * queries: the table comment with the columns in ordinal order (no row at

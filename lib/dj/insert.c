@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * insert.c - DataJoint's insert: rows by attribute name, with
  * skip_duplicates (ON DUPLICATE KEY UPDATE `pk`=`pk`, as datajoint-python

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * json.c - recursive-descent JSON reader that reports values by key path.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lists.c - dj_strlist and dj_table_list: allocation and release. */
 #include "dj/lists.h"
 

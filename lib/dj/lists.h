@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lists.h - growing the caller-owned lists that listing calls return. */
 #ifndef DJ_LISTS_H
 #define DJ_LISTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * naming.c - DataJoint's naming rules (datajoint-python 0.14): CamelCase
  * class names <-> snake_case table names with tier prefixes, recognising a

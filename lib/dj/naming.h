@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * naming.h - name checks of lib/dj/naming.c for callers that hold a name
  * with an explicit length (values read off the wire, slices of a string),

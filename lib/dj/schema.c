@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * schema.c - DataJoint's dj.schema: open (check, create), exists, drop,
  * listings and size. The SQL is DataJoint's, with names quoted and literals

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sql.c - statements assembled from quoted parts (see sql.h). */
 #include "dj/sql.h"
 

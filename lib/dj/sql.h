@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sql.h - building statements with names and literals from user input.
  * Every identifier goes through dj_quote_identifier and every literal

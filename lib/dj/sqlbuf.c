@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sqlbuf.c - statement text in a growable builder (see sqlbuf.h). */
 #include "dj/sqlbuf.h"
 

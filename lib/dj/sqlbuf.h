@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sqlbuf.h - statements of any length built in a dj__builder (inserts and
  * fetches name many columns and carry many rows). Identifiers are always

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * table.c - tables of a schema: finding a table by class name, declaring it
  * from a definition (DataJoint's schema decorator: open it when it exists,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* socket.c - non-blocking TCP and Unix sockets with deadlines (see socket.h). */
 #define _GNU_SOURCE 1
 #include "net/socket.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * socket.h - TCP (IPv4/IPv6) and Unix-socket connections with deadlines.
  * Sockets are non-blocking; every wait is a poll() bounded by the deadline,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tls.h - TLS over an already connected socket. Implemented with OpenSSL in
  * net/tls_openssl.c; a build without OpenSSL compiles net/tls_none.c, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tls_none.c - the TLS transport of a build without OpenSSL. Only
  * DJ_TLS_DISABLED works; every other mode fails when its context is built,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tls_openssl.c - the TLS transport through OpenSSL.
  *

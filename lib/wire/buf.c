@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* buf.c - bounds-checked reader and growable builder (see buf.h). */
 #include "wire/buf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * buf.h - the bounds-checked reader and the growable builder that every
  * codec uses. All multi-byte integers are little-endian on the wire and are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* compress.c - compressed-protocol frames (see compress.h). */
 #include "wire/compress.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * compress.h - the compressed protocol's framing (CLIENT_COMPRESS, zlib).
  * A frame is a 7-byte header (compressed length, sequence id, uncompressed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* handshake.c - the greeting, SSLRequest and HandshakeResponse41. */
 #include "wire/protocol.h"
 

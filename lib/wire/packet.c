@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* packet.c - fragment scanning and in-place reassembly (see packet.h). */
 #include "wire/packet.h"
 

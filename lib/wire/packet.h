@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * packet.h - MySQL packet framing, with no I/O.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * protocol.h - codecs for the connection-phase and command-phase packets.
  * Pure functions over payload bytes (no I/O, no allocation unless noted).

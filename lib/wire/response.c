@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* response.c - OK, ERR, EOF, column definitions and text rows. */
 #include "wire/protocol.h"
 

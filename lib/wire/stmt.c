@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * stmt.c - the binary protocol of prepared statements (protocol notes 4.5):
  * the COM_STMT_PREPARE answer, COM_STMT_EXECUTE and COM_STMT_SEND_LONG_DATA

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * stmt.h - codecs of the prepared-statement (binary) protocol: the
  * COM_STMT_PREPARE answer, the COM_STMT_EXECUTE and COM_STMT_SEND_LONG_DATA

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_failover.c - multi-host connections and failover against a real
  * three-node MariaDB Galera cluster started by tests/cluster/run (make

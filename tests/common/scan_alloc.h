@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * scan_alloc.h - a test allocator that looks into every block before freeing
  * it and counts the blocks that still hold a given secret. With it, a test

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # test_completion.bash - the bash completion for dj (completion/dj), sourced
 # in a clean bash and asked what it offers for a line, as bash asks it at
 # <Tab>: commands, subcommands, options and their values, and schema and

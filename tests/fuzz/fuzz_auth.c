@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_auth.c - the server's side of authentication: AuthSwitchRequest,
  * AuthMoreData, OK and ERR, driven through the plugins' start and more

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_binary_row.c - binary-protocol rows of prepared statements
  * (dj__binary_row_parse). Byte 0 gives the column count (1-16), the next

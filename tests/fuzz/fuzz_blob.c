@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_blob.c - the DataJoint blob codec: any bytes through dj_blob_decode
  * (error codes from the documented set); a tree it accepts must re-encode,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_cframe.c - the compressed protocol's frames: a stream of 7-byte
  * headers and bodies, each body inflated (or copied when stored) into an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_coldef.c - ColumnDefinition41 packets (dj__coldef_parse). */
 #include "fuzz.h"
 #include "wire/protocol.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_config.c - the configuration file parser: the JSON reader on its own
  * (every reported value checked against its documented shape), then the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_greeting.c - the server greeting (dj__greeting_parse). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_packet.c - packet framing and reassembly (dj__packet_extract) fed
  * the way a socket delivers bytes: in chunks of arbitrary sizes.

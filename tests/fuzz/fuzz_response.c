@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_response.c - the generic responses: OK, ERR and EOF packets and the
  * end-of-rows test, each given the same bytes, as the client may see any of

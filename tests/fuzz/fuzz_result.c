@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_result.c - the client's whole response reader over a socket pair
  * (see result_harness.h for what is covered and the input format).

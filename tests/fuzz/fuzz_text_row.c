@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_text_row.c - text-protocol rows (dj__text_row_parse). Byte 0 gives the
  * column count (1-64); the rest is the row packet.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * result_harness.h - feeds bytes to the client's whole response reader as if
  * a server had sent them after a COM_QUERY: io.c's buffering (and compressed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * itest.h - what every integration test shares: the server it talks to
  * (from the DJ_TEST_* variables that tests/integration.sh exports), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_bigdata.c - volume against a real server: a million rows streamed
  * with bounded memory (measured through a counting allocator), values of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_cli.c - the `dj` tool as a user runs it: the built binary started
  * with posix_spawn against the test server, its output and exit status

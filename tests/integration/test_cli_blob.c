@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_cli_blob.c - `dj blob decode` and `dj blob encode` as a shell user
  * runs them: the built dj started with posix_spawn, stdin from a file,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_connect.c - logging in to the real MariaDB: the greeting, each auth
  * plugin the server has, TLS modes, the Unix socket, and the session that

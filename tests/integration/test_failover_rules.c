@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_failover_rules.c - the failover rules that one server can show
  * (docs/cluster.md): a write cut mid-statement is reported as "outcome

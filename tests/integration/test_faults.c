@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_faults.c - faults of a real MariaDB: the server killed with SIGKILL
  * mid-result and mid-insert-loop, stopped with SIGSTOP (read, write and

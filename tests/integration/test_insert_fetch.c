@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_insert_fetch.c - prepared statements, dj_insert and dj_fetch against
  * the real server: every column type round-tripped through insert (text

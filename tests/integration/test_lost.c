@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_lost.c - connections that go away: killed by another session, idle
  * past wait_timeout, stalled past the read timeout, refused or silent at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_query.c - the shape of the query API: streamed rows and their
  * lifetime, result info, closing a result early, the convenience calls and

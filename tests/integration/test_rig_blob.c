@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rig_blob.c - docs/examples/rig_record_trace against the test server:
  * the blobs it stored are read back with a plain query and decoded as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_schema.c - DataJoint's dj.schema against the real server: creation
  * and its options, permissions, races, names that need quoting, drop with

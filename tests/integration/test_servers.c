@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_servers.c - every auth plugin and TLS mode against the real servers
  * that tests/server/real-servers starts: Oracle MySQL 9.7 (DJ_MY9_*),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_tables.c - tables against the real server: declaring DataJoint
  * definitions (the statements of datajoint-python 0.14 reproduced with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_types.c - every column type the text protocol carries, read back
  * from a real server: the exact text the server sends, the column metadata,

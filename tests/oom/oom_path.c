@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * oom_path.c - allocation failure along a whole session: for every N, the
  * Nth allocation fails, and connect + query + schema create + list + drop +

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * faultproxy.c - see faultproxy.h. One thread accepts; each connection gets
  * a thread that polls both sockets, buffers what arrives until a whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * faultproxy.h - a fault-injecting TCP proxy for tests (docs/scripted-server.md).
  *

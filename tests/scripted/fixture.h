@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fixture.h - what every scripted-server test shares: a fresh server, a
  * configuration pointing at it with a counting allocator, and the checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* packets.c - server-side packets and common script pieces (see packets.h). */
 #include "scripted/packets.h"
 

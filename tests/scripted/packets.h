@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * packets.h - server-side packets for scripted tests, built with the
  * library's own wire builder (dj__builder), and the usual script pieces:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* server.c - the scripted test server (see server.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "scripted/server.h"

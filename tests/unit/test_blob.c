@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_blob.c - the DataJoint blob codec (lib/dj/blob_*.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_buf.c - the bounds-checked reader and the growable builder
  * (lib/wire/buf.c), checked against the data types of the protocol notes:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_compress.c - compressed-protocol frames (lib/wire/compress.c) against
  * section 1.4 of the protocol notes and the frame.* vectors: the 7-byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_config.c - configuration keys, values, JSON files, the file search and
  * the environment. Criterion runs every test in its own process, so tests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_crypto.c - SHA-1/SHA-256, the authentication scrambles against the
  * shared vectors (tests/data/auth-vectors.txt), RSA-OAEP, and every plugin's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_definition.c - the definition parser and declare(), without a
  * server: the statements datajoint-python 0.14 sent for the fixtures in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_escape.c - string literal escaping and identifier quoting
  * (lib/client/escape.c). A connection is not needed: conn == NULL means the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_faultproxy.c - the fault-injecting proxy (tests/proxy) between the
  * library and the scripted server: it passes a whole exchange unchanged,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_fmt.c - the printf subset and the exact %.17g of lib/core/fmt.c.
  * Their contract is glibc's output, so every check compares byte for byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_framing.c - strict result framing against a scripted server (issue
  * 16): OK packets whose info or session-state data run past their end, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_fuzz_regressions.c - every input a fuzzer (tests/fuzz) found that
  * crashed or broke a sanitizer, replayed through the same harness, with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_handshake.c - Protocol::HandshakeV10 parsing, SSLRequest and
  * HandshakeResponse41 (lib/wire/handshake.c), checked against section 2 of

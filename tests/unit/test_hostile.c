@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_hostile.c - a hostile or broken server, scripted: truncation at every
  * byte, lengths past the end, bad sequence ids, endless 16 MiB packets,

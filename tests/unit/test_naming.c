@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_naming.c - DataJoint's naming rules: class <-> table names, tier
  * recognition and schema name checks (lib/dj/naming.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_packet.c - packet framing and reassembly (lib/wire/packet.c) against
  * section 1 of the protocol notes: the 4-byte header, payloads of 0xFFFFFF

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_parsec.c - MariaDB's parsec client side, and the transport rules of
  * the password-sending plugins.

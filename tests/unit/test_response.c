@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_response.c - OK, ERR and EOF packets, the rule that tells a result's
  * terminator from a row, column definitions and text rows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_retry.c - the retry decision (lib/client/retry.c) as tables of cases:
  * what a failure means, and what the client does about it, without a server.

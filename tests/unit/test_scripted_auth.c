@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_scripted_auth.c - authentication exchanges that real servers will not
  * play, against the scripted server: what the client refuses, that it

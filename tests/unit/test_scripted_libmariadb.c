@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_scripted_libmariadb.c - the scripted server checked by an independent
  * client: MariaDB Connector/C logs in with mysql_native_password (greeting,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_secrets.c - the configuration path leaves no copy of the password in
  * freed memory: loading a config file (flat and nested layouts), setting the

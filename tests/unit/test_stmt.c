@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_stmt.c - the prepared-statement codecs (lib/wire/stmt.c) against
  * byte-exact fixtures from section 4.5 of the protocol notes, and the

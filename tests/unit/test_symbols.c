@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_symbols.c - the library must be linkable anywhere: the shared library
  * exports only the public dj_ API, and every external symbol of the static

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_tls.c - the TLS transport against an in-process OpenSSL server.
  *

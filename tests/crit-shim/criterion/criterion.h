@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * criterion.h - a small stand-in for the part of Criterion our unit tests
  * use, for targets that have no Criterion package (armhf, s390x) and for
