@@ -13,17 +13,17 @@ tested=0
 missing=()
 while IFS= read -r -d '' f; do
     case $f in
-    ./tests/data/* | ./tests/fuzz/corpus/* | ./tests/fuzz/dict/* | */.deps/* | */.libs/*) continue ;;
+    tests/data/* | tests/fuzz/corpus/* | tests/fuzz/dict/* | */.deps/* | */.libs/*) continue ;;
     esac
     tested=$((tested + 1))
     head -n 3 "$f" | grep -q 'SPDX-License-Identifier: Apache-2.0' || missing+=("$f")
-done < <(find . \( -path ./build -o -path './build*' -o -path ./.git -o -path ./autom4te.cache \
-    -o -path ./build-aux -o -path ./m4 \) -prune -o -type f \
-    \( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.bash' -o -name '*.am' \
-    -o -name '*.ac' -o -name '*.awk' -o -name '*.1' -o -path './scripts/*' -o -path './.ci/*' \
-    -o -path './completion/*' -o -path './tests/server/*' -o -path './tests/cluster/*' \) \
+done < <(find configure.ac Makefile.am datajoint.pc.in .ci bench completion docs include lib m4 \
+    scripts tests tools -type f \( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.bash' \
+    -o -name '*.am' -o -name '*.ac' -o -name '*.in' -o -name '*.awk' -o -name '*.1' -o -name '*.m4' \
+    -o -name '*.supp' -o -path 'scripts/*' -o -path '.ci/*' -o -path 'completion/*' \
+    -o -path 'tests/server/*' -o -path 'tests/cluster/run' -o -path 'tests/cluster/galera-cluster' \) \
     ! -name '*.o' ! -name '*.lo' ! -name '*.la' ! -name '*.log' ! -name '*.trs' \
-    ! -name 'Makefile.in' -print0)
+    ! -name 'Makefile.in' ! -name 'libtool.m4' ! -name 'lt*.m4' -print0)
 
 for f in "${missing[@]}"; do
     echo "[FAIL] licence: $f has no 'SPDX-License-Identifier: Apache-2.0' line in its first three lines"
