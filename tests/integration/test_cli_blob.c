@@ -130,7 +130,7 @@ Test(cli_blob, encode_then_decode_raw)
 Test(cli_blob, npy_round_trip_keeps_c_order_values)
 {
     /* np.save of np.arange(6, dtype='<f4').reshape(2, 3): C order */
-    unsigned char npy[128] = "\x93NUMPY\x01\x00";
+    unsigned char npy[192] = "\x93NUMPY\x01\x00"; /* 128-byte header + 24 bytes */
     const char *h = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
     size_t hl = strlen(h);
     memcpy(npy + 10, h, hl);
