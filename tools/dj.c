@@ -207,6 +207,7 @@ typedef struct command {
     const char *flag_names;  /* its switches, packed ("--a\0--b\0"), or NULL */
     command_fn run;
     const char *value_names; /* its options that take a value, packed, or NULL */
+    const char *about;       /* what it does, for `dj COMMAND --help` */
     uint8_t positionals;     /* how many arguments it takes */
     uint8_t needs_server;
 } command;
@@ -214,25 +215,49 @@ typedef struct command {
 /* The order of each command's flag_names and value_names is the order of
  * args->flag[] and args->value[] that the command reads. */
 static const command commands[] = {
-    {"schema create", "NAME [--strict-names]", "--strict-names\0", dj__cli_schema_create, NULL, 1, 1},
-    {"schema exists", "NAME", NULL, dj__cli_schema_exists, NULL, 1, 1},
-    {"schema list", "[--header] [--format F]", "--header\0", dj__cli_schema_list, "--format\0", 0, 1},
+    {"schema create", "NAME [--strict-names]", "--strict-names\0", dj__cli_schema_create, NULL,
+     "create a schema; prints created or already exists (--strict-names:\n"
+     "the name must match ^[a-z][a-z0-9_-]*$)", 1, 1},
+    {"schema exists", "NAME", NULL, dj__cli_schema_exists, NULL,
+     "prints yes or no; exit status 0 or 1", 1, 1},
+    {"schema list", "[--header] [--format F]", "--header\0", dj__cli_schema_list, "--format\0",
+     "schema names, one per line", 0, 1},
     {"schema tables", "NAME [--header] [--format F]", "--header\0", dj__cli_schema_tables,
-     "--format\0", 1, 1},
-    {"schema drop", "NAME [--force]", "--force\0", dj__cli_schema_drop, NULL, 1, 1},
-    {"ping", "", NULL, dj__cli_ping, NULL, 0, 1},
+     "--format\0", "table name, tier and class name, tab-separated, one per line", 1, 1},
+    {"schema drop", "NAME [--force]", "--force\0", dj__cli_schema_drop, NULL,
+     "drop a schema; while safemode is on, asks first unless --force\n"
+     "(the answer is read from stdin)", 1, 1},
+    {"ping", "", NULL, dj__cli_ping, NULL, "check that the server answers", 0, 1},
     {"query", "SQL|- [--header] [--format F] [--multi]", "--header\0--multi\0", dj__cli_query,
-     "--format\0", 1, 1},
-    {"config", "", NULL, show_config, NULL, 0, 0},
+     "--format\0",
+     "run one statement; rows are tab-separated and escaped as mysql\n"
+     "--batch does, NULL is \\N; an SQL of - is read from stdin; more\n"
+     "than one statement is refused unless --multi", 1, 1},
+    {"config", "", NULL, show_config, NULL,
+     "show the effective configuration (the password masked)", 0, 0},
     {"table declare", "SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]", "--dry-run\0",
-     dj__cli_table_declare, "--definition\0--tier\0", 2, 1},
+     dj__cli_table_declare, "--definition\0--tier\0",
+     "declare a table from a DataJoint definition (FILE, or - for stdin)\n"
+     "unless it exists; TIER is manual (default), lookup, imported,\n"
+     "computed or part (CLASS written Master.Part); parents (-> Parent)\n"
+     "are found among the schema's tables or as other_schema.Parent;\n"
+     "--dry-run prints the CREATE TABLE statement instead", 2, 1},
     {"table describe", "SCHEMA CLASS [--header] [--format F]", "--header\0", dj__cli_table_describe,
-     "--format\0", 2, 1},
+     "--format\0",
+     "print a table's definition in DataJoint's syntax (with --header or\n"
+     "--format: one row per attribute)", 2, 1},
     {"table insert", "SCHEMA CLASS [--skip-duplicates] [--header] [--csv|--format F]",
-     "--skip-duplicates\0--header\0--csv\0", dj__cli_table_insert, "--format\0", 2, 1},
+     "--skip-duplicates\0--header\0--csv\0", dj__cli_table_insert, "--format\0",
+     "insert rows from stdin: tab-separated, escaped as LOAD DATA (\\N is\n"
+     "NULL), or CSV (RFC 4180; empty is NULL, \"\" the empty string); in table\n"
+     "order, or named by a header line in any order (--header)", 2, 1},
 #ifdef HAVE_BLOB
-    {"blob decode", "[--hex] [--npy FILE]", "--hex\0", dj__cli_blob_decode, "--npy\0", 0, 0},
-    {"blob encode", "[--hex] [--npy FILE]", "--hex\0", dj__cli_blob_encode, "--npy\0", 0, 0},
+    {"blob decode", "[--hex] [--npy FILE]", "--hex\0", dj__cli_blob_decode, "--npy\0",
+     "a DataJoint blob on stdin (raw, or hex with --hex) to one line of JSON\n"
+     "describing its value; --npy writes a numeric array to FILE instead", 0, 0},
+    {"blob encode", "[--hex] [--npy FILE]", "--hex\0", dj__cli_blob_encode, "--npy\0",
+     "that JSON on stdin (or the array in FILE with --npy) to the blob\n"
+     "datajoint-python would store; --hex prints it as hex", 0, 0},
 #endif
 };
 
@@ -290,12 +315,17 @@ static int find_command(int argc, char **argv, const command **out, int *used)
     return dj__cli_usage_error(NULL, "unknown command '%s'", argv[0]);
 }
 
+/* "words arguments", as usage errors and the help show a command. */
+static void synopsis_of(const command *c, char *out, size_t size)
+{
+    dj__fmt(out, size, "%s%s%s", c->words, c->arguments[0] ? " " : "", c->arguments);
+}
+
 /* A usage error of one command, shown with that command's synopsis. */
 static int command_usage(const command *c, const char *problem, const char *arg)
 {
     char synopsis[96];
-    dj__fmt(synopsis, sizeof synopsis, "%s%s%s", c->words, c->arguments[0] ? " " : "",
-             c->arguments);
+    synopsis_of(c, synopsis, sizeof synopsis);
     if (!arg)
         return dj__cli_usage_error(synopsis, "%s for 'dj %s'", problem, c->words);
     return dj__cli_usage_error(synopsis, "%s '%s' for 'dj %s'", problem, arg, c->words);
@@ -497,51 +527,15 @@ static const char help_text[] =
     "\n"
     "Manage DataJoint schemas and run SQL on a MySQL or MariaDB server.\n"
     "\n"
-    "Commands:\n"
-    "  schema create NAME [--strict-names]\n"
-    "        create a schema; prints created or already exists (--strict-names:\n"
-    "        the name must match ^[a-z][a-z0-9_-]*$)\n"
-    "  schema exists NAME\n"
-    "        prints yes or no; exit status 0 or 1\n"
-    "  schema list [--header] [--format F]\n"
-    "        schema names, one per line\n"
-    "  schema tables NAME [--header] [--format F]\n"
-    "        table name, tier and class name, tab-separated, one per line\n"
-    "  schema drop NAME [--force]\n"
-    "        drop a schema; while safemode is on, asks first unless --force\n"
-    "        (the answer is read from stdin)\n"
-    "  ping\n"
-    "        check that the server answers\n"
-    "  query SQL [--header] [--format F] [--multi]\n"
-    "        run one statement; rows are tab-separated and escaped as mysql\n"
-    "        --batch does, NULL is \\N; an SQL of - is read from stdin; more\n"
-    "        than one statement is refused unless --multi\n"
-    "  config\n"
-    "        show the effective configuration (the password masked)\n"
-    "  table declare SCHEMA CLASS --definition FILE [--tier TIER] [--dry-run]\n"
-    "        declare a table from a DataJoint definition (FILE, or - for stdin)\n"
-    "        unless it exists; TIER is manual (default), lookup, imported,\n"
-    "        computed or part (CLASS written Master.Part); parents (-> Parent)\n"
-    "        are found among the schema's tables or as other_schema.Parent;\n"
-    "        --dry-run prints the CREATE TABLE statement instead\n"
-    "  table describe SCHEMA CLASS [--header] [--format F]\n"
-    "        print a table's definition in DataJoint's syntax (with --header or\n"
-    "        --format: one row per attribute)\n"
-    "  table insert SCHEMA CLASS [--skip-duplicates] [--header] [--csv|--format F]\n"
-    "        insert rows from stdin: tab-separated, escaped as LOAD DATA (\\N is\n"
-    "        NULL), or CSV (RFC 4180; empty is NULL, \"\" the empty string); in table\n"
-    "        order, or named by a header line in any order (--header)\n"
-#ifdef HAVE_BLOB
-    "  blob decode [--hex] [--npy FILE]\n"
-    "        a DataJoint blob on stdin (raw, or hex with --hex) to one line of JSON\n"
-    "        describing its value; --npy writes a numeric array to FILE instead\n"
-    "  blob encode [--hex] [--npy FILE]\n"
-    "        that JSON on stdin (or the array in FILE with --npy) to the blob\n"
-    "        datajoint-python would store; --hex prints it as hex\n"
-#endif
+    "Commands (dj COMMAND --help says what one does):\n";
+
+/* Said by dj --help and by the help of the commands that take --format. */
+static const char format_text[] =
     "\n"
     "--format F is tsv (default), csv (RFC 4180) or json (one object per line).\n"
-    "Counts (rows affected, rows inserted) go to stderr; -q drops them.\n"
+    "Counts (rows affected, rows inserted) go to stderr; -q drops them.\n";
+
+static const char options_text[] =
     "\n"
     "Options (before the command):\n"
     "  -h, --host=HOST          server host, host:port or a list h1:p1,h2:p2\n"
@@ -586,9 +580,32 @@ static const char help_text[] =
     "  3  could not connect to the server or log in\n"
     "  4  the server reported an error, or something failed after connecting\n";
 
+/* The commands' synopses come from the table, so that the help lists each
+ * command, and lists it as its usage errors do. */
 static int show_help(void)
 {
     dj__cli_puts(DJ__OUT, help_text);
+    char synopsis[96];
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        synopsis_of(&commands[i], synopsis, sizeof synopsis);
+        dj__cli_put_between(DJ__OUT, "  ", synopsis, "\n");
+    }
+    dj__cli_puts(DJ__OUT, format_text);
+    dj__cli_puts(DJ__OUT, options_text);
+    return DJ__CLI_OK;
+}
+
+/* dj COMMAND --help: its synopsis and what it does; the global options,
+ * configuration and exit status are dj --help's. */
+static int show_command_help(const command *c)
+{
+    char synopsis[96];
+    synopsis_of(c, synopsis, sizeof synopsis);
+    dj__cli_printf(DJ__OUT, "usage: dj [OPTIONS] %s\n\n%s\n", synopsis, c->about);
+    if (dj__cli_word_index(c->value_names, "--format") >= 0)
+        dj__cli_puts(DJ__OUT, format_text);
+    dj__cli_puts(DJ__OUT, "\nOptions before the command, configuration, environment and exit "
+                          "status: dj --help\n");
     return DJ__CLI_OK;
 }
 
@@ -621,7 +638,7 @@ static int run(int argc, char **argv, dj__cli *cli)
     int help = 0;
     rc = take_command_args(c, argc - inv.next - used, argv + inv.next + used, &args, &help);
     if (rc || help)
-        return rc ? rc : show_help();
+        return rc ? rc : show_command_help(c);
     rc = build_config(cli, &inv);
     /* dj query --multi: the server must be told at login to take several statements */
     cli->cfg.multi_statements |= c->run == dj__cli_query && args.flag[1];

@@ -265,7 +265,9 @@ static int uses_long_values(const insert_job *j)
 
 static int run_insert(dj_conn *c, dj__request *req, dj_error *err)
 {
-    insert_job *j = (insert_job *)req;
+    /* req is the job's first member, so it is as aligned as the job (the
+     * job's 8-byte fields need more than the request's on 32-bit ARM). */
+    insert_job *j = (insert_job *)(void *)req;
     j->affected = 0;
     dj_insert_method m = j->opts.method;
     if (m == DJ_INSERT_AUTO)
