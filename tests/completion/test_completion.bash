@@ -78,12 +78,13 @@ expect nothing_after_the_arguments 'dj schema drop x ' ''
 # Names from the server: a schema with two tables, made with dj itself.
 schema=dj_completion_$$
 dj -q schema create "$schema" >/dev/null || echo "setup: dj schema create $schema failed"
-printf 'session_id : int\n---\nnote : varchar(40)\n' >"$scratch/session.def"
-printf 'rig : varchar(16)\n' >"$scratch/rig.def"
-dj -q table declare "$schema" Session --definition "$scratch/session.def" >/dev/null ||
-    echo "setup: declaring Session failed"
-dj -q table declare "$schema" Rig --tier lookup --definition "$scratch/rig.def" >/dev/null ||
-    echo "setup: declaring Rig failed"
+# The tables are made with SQL (DataJoint's names: `session` is the manual
+# class Session, `#rig` the lookup class Rig), so that a build without
+# declaration (configure --disable-declare) completes them too.
+dj -q query "CREATE TABLE \`$schema\`.\`session\` (session_id int NOT NULL, PRIMARY KEY (session_id))" ||
+    echo "setup: creating Session failed"
+dj -q query "CREATE TABLE \`$schema\`.\`#rig\` (rig varchar(16) NOT NULL, PRIMARY KEY (rig))" ||
+    echo "setup: creating Rig failed"
 
 expect schema_names "dj schema tables dj_completion_$$" "$schema"
 expect schema_names_for_database "dj --database=dj_completion_$$" "$schema"
