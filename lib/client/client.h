@@ -9,6 +9,8 @@
 #ifndef DJ_CLIENT_CLIENT_H
 #define DJ_CLIENT_CLIENT_H
 
+#include <stddef.h>
+
 #include "client/retry.h"
 #include "core/internal.h"
 
@@ -48,10 +50,13 @@ void dj__log(const dj_conn *c, dj_log_level level, const char *fmt, ...) DJ__PRI
 /* A unit of work run under the failover rules: run does it once, from the
  * start; kind says what a failure during it means (retry.h). A caller's
  * own struct starts with its dj__request, so run reaches the caller's
- * fields through a cast of req, with no untyped pointer on the way. */
+ * fields through a cast of req, with no untyped pointer on the way. It is
+ * aligned like any object could need, so that the cast never raises the
+ * required alignment: on a strict-alignment target (32-bit ARM) a caller's
+ * struct with a uint64_t needs more than the function pointer alone. */
 typedef struct dj__request dj__request;
 struct dj__request {
-    int (*run)(dj_conn *c, dj__request *req, dj_error *err);
+    _Alignas(max_align_t) int (*run)(dj_conn *c, dj__request *req, dj_error *err);
     uint8_t kind;   /* dj__stmt_kind */
     uint8_t causal; /* DJ_EXEC_CAUSAL: wait for the cluster's earlier writes */
 };

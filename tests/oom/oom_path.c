@@ -64,7 +64,10 @@ static void *c_malloc(size_t size, void *ud)
 
 static block_header *header_of(counting *a, void *p)
 {
-    block_header *h = (block_header *)((char *)p - HEADER_SPACE);
+    /* p is what c_malloc returned: HEADER_SPACE past malloc's (aligned)
+     * block, so the header it steps back to is aligned; through void *,
+     * since a char * cast would make a strict-alignment target (armhf) warn. */
+    block_header *h = (void *)((char *)p - HEADER_SPACE);
     if (h->magic != BLOCK_MAGIC) {
         a->bad_free = 1;
         return NULL;

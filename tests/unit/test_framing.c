@@ -479,6 +479,13 @@ static void run_dj_select1(dj_run *r)
     cr_assert_eq(access(path, X_OK), 0, "%s is not an executable: %s", path, strerror(errno));
     cr_assert_not_null(mkdtemp(home));
     snprintf(port, sizeof port, "%u", ss_port(fx.srv));
+    /* Under qemu-user (scripts/cross-check) the kernel starts dj through
+     * qemu, which finds the target's loader by QEMU_LD_PREFIX: the one
+     * variable of the test's own environment that dj must get too. */
+    const char *qemu = getenv("QEMU_LD_PREFIX");
+    char e_qemu[PATH_MAX + 16];
+    if (qemu)
+        snprintf(e_qemu, sizeof e_qemu, "QEMU_LD_PREFIX=%s", qemu);
     FILE *out = tmpfile(), *err = tmpfile();
     cr_assert(out && err);
     pid_t pid = fork();
@@ -490,7 +497,8 @@ static void run_dj_select1(dj_run *r)
         char e_host[] = "DJ_HOST=127.0.0.1", e_user[] = "DJ_USER=scripted",
              e_pass[] = "DJ_PASS=" SS_PASSWORD, e_tls[] = "DJ_USE_TLS=false",
              e_path[] = "PATH=/usr/bin:/bin", a0[] = "dj", a1[] = "query", a2[] = "SELECT 1";
-        char *const env[] = {e_home, e_host, e_port, e_user, e_pass, e_tls, e_path, NULL};
+        char *const env[] = {e_home, e_host, e_port, e_user, e_pass, e_tls, e_path,
+                             qemu ? e_qemu : NULL, NULL};
         char *const argv[] = {a0, a1, a2, NULL};
         if (chdir(home) != 0 || dup2(fileno(out), 1) < 0 || dup2(fileno(err), 2) < 0)
             _exit(126);

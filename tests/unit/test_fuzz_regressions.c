@@ -33,7 +33,10 @@ Test(fuzz_result, empty_compressed_frame_before_any_input_is_skipped)
 /* parsec is built only with libsodium and OpenSSL (lib/auth/parsec.c).
  * fuzz_auth (fuzz-long campaign): a parsec salt message with iteration
  * factor 0x64 made the refusal's message compute 1u << 100 (UBSan: "shift
- * exponent 100 is too large"). Refused, naming the exponent. */
+ * exponent 100 is too large"). Refused, naming the exponent. The parsec
+ * code exists only with libsodium and OpenSSL (lib/auth/parsec.c); that a
+ * build without them has no parsec at all is test_parsec's check. */
+#if defined(HAVE_LIBSODIUM) && defined(HAVE_OPENSSL)
 Test(fuzz_auth, parsec_factor_above_31_is_refused_without_shifting)
 {
     uint8_t seed[32];
