@@ -29,9 +29,7 @@ Test(fuzz_result, empty_compressed_frame_before_any_input_is_skipped)
     cr_assert_eq(replay_result("07" "00000000000000" "0002020000"), DJ_ELOST);
 }
 
-#if defined(HAVE_LIBSODIUM) && defined(HAVE_OPENSSL)
-/* parsec is built only with libsodium and OpenSSL (lib/auth/parsec.c).
- * fuzz_auth (fuzz-long campaign): a parsec salt message with iteration
+/* fuzz_auth (fuzz-long campaign): a parsec salt message with iteration
  * factor 0x64 made the refusal's message compute 1u << 100 (UBSan: "shift
  * exponent 100 is too large"). Refused, naming the exponent. The parsec
  * code exists only with libsodium and OpenSSL (lib/auth/parsec.c); that a
