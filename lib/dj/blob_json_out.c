@@ -101,7 +101,22 @@ static void number(out *o, const dj_val *v, size_t i)
     }
 }
 
-static int64_t floordiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+/* Floor division and its remainder for b > 0, without an intermediate
+ * product that could overflow near INT64_MIN. */
+static int64_t floordiv(int64_t a, int64_t b) { return a / b - (a % b < 0); }
+static int64_t floormod(int64_t a, int64_t b) { return a % b + (a % b < 0 ? b : 0); }
+
+/* Dates further than 2^40 days (some 3 billion years) from 1970 are refused:
+ * numpy's calendar text means nothing there, and the arithmetic below stays
+ * far from int64's limits. */
+#define DT_MAX_DAYS ((int64_t)1 << 40)
+
+static int datetime64_range(out *o, int64_t x)
+{
+    o->rc = dj__err(o->err, DJ_EUNSUPPORTED,
+                    "datetime64 value %lld is more than 2^40 days from 1970", (long long)x);
+    return o->rc;
+}
 
 /* numpy's text of a datetime64 in its unit: 2026, 2026-01, 2026-01-02T03:04:05.123 ... */
 static void datetime64(out *o, int64_t x, unsigned unit)
@@ -110,32 +125,40 @@ static void datetime64(out *o, int64_t x, unsigned unit)
         str(o, "\"NaT\"");
         return;
     }
-    int64_t y;
-    int m, d;
-    if (unit == 0) {
-        dj__put_fmt(&o->b, "\"%04lld\"", (long long)(x + 1970));
-        return;
-    }
-    if (unit == 1) {
-        dj__put_fmt(&o->b, "\"%04lld-%02d\"", (long long)(floordiv(x, 12) + 1970), (int)(x - floordiv(x, 12) * 12) + 1);
+    if (unit <= 1) {
+        if (x > DT_MAX_DAYS || x < -DT_MAX_DAYS) {
+            datetime64_range(o, x);
+            return;
+        }
+        if (unit == 0)
+            dj__put_fmt(&o->b, "\"%04lld\"", (long long)(x + 1970));
+        else
+            dj__put_fmt(&o->b, "\"%04lld-%02d\"", (long long)(floordiv(x, 12) + 1970),
+                        (int)floormod(x, 12) + 1);
         return;
     }
     static const int64_t per_day[] = {0, 0, 0, 1, 24, 1440, 86400};
     int64_t days, rest = 0, per = 1;
     int frac_digits = 0;
     if (unit == 2)
-        days = x * 7;
+        days = x > DT_MAX_DAYS || x < -DT_MAX_DAYS ? x : x * 7;
     else if (unit <= 6) {
         days = floordiv(x, per_day[unit]);
-        rest = x - days * per_day[unit];
+        rest = floormod(x, per_day[unit]);
     } else {
         frac_digits = (int)(unit - 6) * 3;
         for (int k = 0; k < frac_digits; k++)
             per *= 10;
         int64_t secs = floordiv(x, per);
         days = floordiv(secs, 86400);
-        rest = secs - days * 86400;
+        rest = floormod(secs, 86400);
     }
+    if (days > DT_MAX_DAYS || days < -DT_MAX_DAYS) {
+        datetime64_range(o, x);
+        return;
+    }
+    int64_t y;
+    int m, d;
     dj__blob_civil(days, &y, &m, &d);
     dj__put_fmt(&o->b, "\"%04lld-%02d-%02d", (long long)y, m, d);
     if (unit == 4)
@@ -145,7 +168,7 @@ static void datetime64(out *o, int64_t x, unsigned unit)
     else if (unit >= 6)
         dj__put_fmt(&o->b, "T%02d:%02d:%02d", (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
     if (frac_digits)
-        dj__put_fmt(&o->b, ".%0*lld", frac_digits, (long long)(x - floordiv(x, per) * per));
+        dj__put_fmt(&o->b, ".%0*lld", frac_digits, (long long)floormod(x, per));
     str(o, "\"");
 }
 
