@@ -264,6 +264,22 @@ static int get_shape(conv *c, const jnode *o, uint64_t *dims, size_t *nd)
     return 0;
 }
 
+/* Whether a shape holds exactly n elements; checked before the value is
+ * made, so that a large shape with little data allocates nothing. */
+static int shape_holds(const uint64_t *dims, size_t nd, size_t n)
+{
+    uint64_t count = 1;
+    for (size_t i = 0; i < nd; i++) {
+        if (dims[i] == 0)
+            return n == 0;
+        if (dims[i] > n || count > n / dims[i])
+            count = (uint64_t)n + 1; /* more than n, whatever follows (unless a 0) */
+        else
+            count *= dims[i];
+    }
+    return count == n;
+}
+
 static int hexval(char ch)
 {
     return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
@@ -440,12 +456,12 @@ static int chars(conv *c, const jnode *data, uint64_t *dims, size_t nd,
             return wrong(c, "char elements of a non-row array must be single characters");
     }
     uint64_t rowdims[2] = {1, n};
+    if (!row && !shape_holds(dims, nd, n))
+        return wrong(c, "char data does not fill the shape");
     int rc = dj_val_array(c->alloc, DJ_BLOB_CHAR, 0, row ? 2 : nd, row ? rowdims : dims, out,
                             c->err);
     if (rc)
         return rc;
-    if (!row && (*out)->count != n)
-        return wrong(c, "char data does not fill the shape");
     uint16_t *u = (*out)->own;
     size_t at = 0;
     for (size_t i = 0; i < data->n; i++) {
@@ -492,11 +508,11 @@ static int array(conv *c, const jnode *o, unsigned depth, dj_val **out)
         return wrong(c, "\"complex\" disagrees with the class");
     if (k == DJ_BLOB_CHAR)
         return chars(c, data, dims, nd, out);
+    if (!shape_holds(dims, nd, data->n))
+        return wrong(c, "\"data\" does not hold as many elements as the shape says");
     rc = dj_val_array(c->alloc, (dj_blob_class)k, is_complex, nd, dims, out, c->err);
     if (rc)
         return rc;
-    if ((*out)->count != data->n)
-        return wrong(c, "\"data\" does not hold as many elements as the shape says");
     if (k != DJ_BLOB_OBJECT)
         return numbers(c, *out, data);
     for (size_t i = 0; i < data->n; i++)
@@ -525,12 +541,14 @@ static int structure(conv *c, const jnode *o, unsigned depth, dj_val **out)
         }
         names[i] = f->kids[i].s;
     }
+    if (f->n && !shape_holds(dims, nd, items->n)) {
+        dj__free(c->alloc, names);
+        return wrong(c, "\"items\" does not hold one entry per element");
+    }
     rc = dj_val_struct(c->alloc, nd, dims, f->n, names, out, c->err);
     dj__free(c->alloc, names);
     if (rc)
         return rc;
-    if ((*out)->count != items->n && f->n)
-        return wrong(c, "\"items\" does not hold one entry per element");
     for (size_t e = 0; f->n && e < items->n; e++) {
         const jnode *it = &items->kids[e];
         if (it->type != J_ARR || it->n != f->n)
@@ -550,12 +568,12 @@ static int cell(conv *c, const jnode *o, unsigned depth, dj_val **out)
     if (!items || items->type != J_ARR)
         return wrong(c, "a cell needs \"items\"");
     int rc = get_shape(c, o, dims, &nd);
+    if (rc == 0 && !shape_holds(dims, nd, items->n))
+        return wrong(c, "\"items\" does not fill the cell's shape");
     if (rc == 0)
         rc = dj_val_cell(c->alloc, nd, dims, out, c->err);
     if (rc)
         return rc;
-    if ((*out)->count != items->n)
-        return wrong(c, "\"items\" does not fill the cell's shape");
     for (size_t i = 0; i < items->n; i++)
         if ((rc = to_value(c, &items->kids[i], depth + 1, &(*out)->items[i])))
             return rc;
