@@ -271,9 +271,10 @@ static int decimal_ok(const char *s, size_t n)
     size_t i = 0, d = 0;
     if (i < n && (s[i] == '+' || s[i] == '-'))
         i++;
-    if (dj__ieq_n(s + i, "infinity", n - i) && n - i == 8)
+    /* The length first: the compare reads n - i bytes of the word. */
+    if (n - i == 8 && dj__ieq_n(s + i, "infinity", 8))
         return 1;
-    if (dj__ieq_n(s + i, "inf", n - i) && n - i == 3)
+    if (n - i == 3 && dj__ieq_n(s + i, "inf", 3))
         return 1;
     if (i < n && (s[i] == 's' || s[i] == 'S'))
         i++;
