@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "datajoint.h"
@@ -99,6 +100,25 @@ static inline void itest_unique_name(char *out, size_t size, const char *base)
 {
     static unsigned counter;
     snprintf(out, size, "djt_%s_%ld_%u", base, (long)getpid(), counter++);
+}
+
+/* Runs a built example with the test server in DataJoint's environment
+ * variables; returns its exit status and first output line (stdout+stderr). */
+static inline int itest_run_example(const char *prog, const char *arg, char *out, size_t size)
+{
+    char cmd[2048], host[300];
+    snprintf(host, sizeof host, "%s:%s", itest_env("DJ_TEST_HOST"), itest_env("DJ_TEST_PORT"));
+    setenv("DJ_HOST", host, 1);
+    setenv("DJ_USER", itest_env("DJ_TEST_USER"), 1);
+    setenv("DJ_PASS", itest_env("DJ_TEST_PASS"), 1);
+    snprintf(cmd, sizeof cmd, "cd /tmp && '%s/docs/examples/%s' '%s' 2>&1",
+             itest_env("DJ_TOP_BUILDDIR"), prog, arg);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    if (!fgets(out, (int)size, p))
+        out[0] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 #endif

@@ -8,24 +8,6 @@
 #include "itest.h"
 
 #include <stdio.h>
-#include <sys/wait.h>
-
-static int run_rig(const char *schema, char *out, size_t size)
-{
-    char cmd[1024];
-    setenv("DJ_HOST", itest_env("DJ_TEST_HOST"), 1);
-    setenv("DJ_PORT", itest_env("DJ_TEST_PORT"), 1);
-    setenv("DJ_USER", itest_env("DJ_TEST_USER"), 1);
-    setenv("DJ_PASS", itest_env("DJ_TEST_PASS"), 1);
-    snprintf(cmd, sizeof cmd, "cd /tmp && '%s/docs/examples/rig_record_trace' '%s' 2>&1",
-             itest_env("DJ_TOP_BUILDDIR"), schema);
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    if (!fgets(out, (int)size, p))
-        out[0] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static dj_val *column(dj_conn *c, const char *schema, const char *col)
 {
@@ -54,10 +36,10 @@ Test(rig_blob, records_a_trace_and_metadata_that_datajoint_reads)
 {
     char name[64], out[512];
     itest_unique_name(name, sizeof name, "rigblob");
-    cr_assert_eq(run_rig(name, out, sizeof out), 0, "%s", out);
+    cr_assert_eq(itest_run_example("rig_record_trace", name, out, sizeof out), 0, "%s", out);
     cr_expect_not_null(strstr(out, "recorded 3000 float32 samples"), "%s", out);
     /* Again: the recording is there already and is kept. */
-    cr_assert_eq(run_rig(name, out, sizeof out), 0, "%s", out);
+    cr_assert_eq(itest_run_example("rig_record_trace", name, out, sizeof out), 0, "%s", out);
 
     dj_conn *c = itest_connect();
     dj_val *trace = column(c, name, "trace");

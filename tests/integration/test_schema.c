@@ -8,7 +8,6 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 /* Runs SQL with the independent `mariadb` client as admin; returns its output. */
 static void mariadb_client(const char *sql, char *out, size_t size)
@@ -609,34 +608,15 @@ Test(schema, server_errnos_map_to_datajoint_error_kinds)
     dj_close(c);
 }
 
-/* Runs a built example with the test server in DataJoint's environment
- * variables; returns its exit status and first output line (stdout+stderr). */
-static int run_example(const char *prog, const char *arg, char *out, size_t size)
-{
-    char cmd[2048], host[300];
-    snprintf(host, sizeof host, "%s:%s", itest_env("DJ_TEST_HOST"), itest_env("DJ_TEST_PORT"));
-    setenv("DJ_HOST", host, 1);
-    setenv("DJ_USER", itest_env("DJ_TEST_USER"), 1);
-    setenv("DJ_PASS", itest_env("DJ_TEST_PASS"), 1);
-    snprintf(cmd, sizeof cmd, "cd /tmp && '%s/docs/examples/%s' '%s' 2>&1",
-             itest_env("DJ_TOP_BUILDDIR"), prog, arg);
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    if (!fgets(out, (int)size, p))
-        out[0] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 Test(examples, alice_experiment_creates_then_finds_its_schema)
 {
     char name[64], out[512];
     itest_unique_name(name, sizeof name, "alice");
-    cr_expect_eq(run_example("alice_experiment", name, out, sizeof out), 0, "%s", out);
+    cr_expect_eq(itest_run_example("alice_experiment", name, out, sizeof out), 0, "%s", out);
     cr_expect_not_null(strstr(out, "created"), "%s", out);
-    cr_expect_eq(run_example("alice_experiment", name, out, sizeof out), 0, "%s", out);
+    cr_expect_eq(itest_run_example("alice_experiment", name, out, sizeof out), 0, "%s", out);
     cr_expect_not_null(strstr(out, "already exists"), "%s", out);
-    cr_expect_eq(run_example("rig_open_schema", name, out, sizeof out), 0, "%s", out);
+    cr_expect_eq(itest_run_example("rig_open_schema", name, out, sizeof out), 0, "%s", out);
     cr_expect_not_null(strstr(out, "recording into schema"), "%s", out);
     dj_conn *c = itest_connect();
     drop_quietly(c, name);
@@ -647,7 +627,7 @@ Test(examples, rig_reports_a_missing_schema_and_creates_nothing)
 {
     char name[64], out[512];
     itest_unique_name(name, sizeof name, "rig");
-    cr_expect_eq(run_example("rig_open_schema", name, out, sizeof out), 1, "%s", out);
+    cr_expect_eq(itest_run_example("rig_open_schema", name, out, sizeof out), 1, "%s", out);
     cr_expect_not_null(strstr(out, "has not yet been declared"), "%s", out);
     dj_conn *c = itest_connect();
     cr_expect_eq(exists(c, name), 0);
